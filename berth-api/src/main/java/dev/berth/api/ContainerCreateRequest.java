@@ -1,0 +1,47 @@
+package dev.berth.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Body of {@code POST /containers/create}: the spec's ContainerConfig with HostConfig and NetworkingConfig inside.
+ * Only the fields the engine acts on are named; the rest of what clients send is ignored.
+ */
+public record ContainerCreateRequest(
+        String hostname,
+        String domainname,
+        String user,
+        Boolean attachStdin,
+        Boolean attachStdout,
+        Boolean attachStderr,
+        Map<String, Object> exposedPorts,
+        Boolean tty,
+        Boolean openStdin,
+        Boolean stdinOnce,
+        List<String> env,
+        StringOrList cmd,
+        StringOrList entrypoint,
+        String image,
+        Map<String, Object> volumes,
+        String workingDir,
+        Boolean networkDisabled,
+        Map<String, String> labels,
+        String stopSignal,
+        Integer stopTimeout,
+        HostConfig hostConfig) {
+
+    /** The subset of HostConfig acted on so far; later issues add resources, mounts and ports. */
+    public record HostConfig(
+            Boolean autoRemove,
+            String networkMode,
+            RestartPolicy restartPolicy,
+            Boolean privileged,
+            Boolean readonlyRootfs,
+            List<String> capAdd,
+            List<String> capDrop,
+            List<String> securityOpt,
+            Long shmSize,
+            Boolean init) {}
+
+    public record RestartPolicy(String name, Integer maximumRetryCount) {}
+}

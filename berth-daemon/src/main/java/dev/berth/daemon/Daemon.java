@@ -1,0 +1,110 @@
+package dev.berth.daemon;
+
+import dev.berth.daemon.api.ContainerListing;
+import dev.berth.daemon.api.ContainersHandler;
+import dev.berth.daemon.api.ImagesHandler;
+import dev.berth.daemon.api.SystemHandler;
+import dev.berth.daemon.http.ApiServer;
+import dev.berth.daemon.http.Router;
+import dev.berth.engine.container.BundleBuilder;
+import dev.berth.engine.container.ContainerService;
+import dev.berth.engine.container.ContainerStore;
+import dev.berth.engine.container.OverlayMounter;
+import dev.berth.engine.events.EventBus;
+import dev.berth.image.LocalImageService;
+import dev.berth.image.OverlayLayerStore;
+import dev.berth.runtime.conmon.ConmonRuntime;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: every service of the daemon, constructed here in dependency order and nowhere else.
+ *
+ * <p>On disk: persistent state under the data root ({@code image/}, {@code overlay/}, {@code containers/}); runtime
+ * state under the exec root ({@code runtime/} for the monitor and runc, {@code bundles/} for running containers).
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final DaemonConfig config;
+    private final DataRootLock lock;
+    private final ConmonRuntime runtime;
+    private final ApiServer server;
+
+    private Daemon(DaemonConfig config, DataRootLock lock, ConmonRuntime runtime, ApiServer server) {
+        this.config = config;
+        this.lock = lock;
+        this.runtime = runtime;
+        this.server = server;
+    }
+
+    public static Daemon start(DaemonConfig cfg) throws IOException, InterruptedException {
+        DataRootLock lock = DataRootLock.acquire(cfg.dataRoot());
+        try {
+            Files.createDirectories(cfg.execRoot());
+            Files.writeString(cfg.pidFile(), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+
+            var layers = new OverlayLayerStore(cfg.dataRoot().resolve("overlay"));
+            var images = new LocalImageService(cfg.dataRoot().resolve("image"), layers);
+            var runtime = new ConmonRuntime(new ConmonRuntime.Config(cfg.conmon(), cfg.runtime(),
+                    cfg.execRoot().resolve("runtime"), List.of()));
+            var events = new EventBus();
+            var containers = new ContainerService(new ContainerStore(cfg.dataRoot().resolve("containers")), images, layers,
+                    runtime, new OverlayMounter(), new BundleBuilder(), events, cfg.execRoot().resolve("bundles"));
+            containers.restore();
+
+            var router = new Router();
+            new SystemHandler(containers, images, new SystemHandler.SystemFacts(cfg.dataRoot(), cfg.execRoot(),
+                    cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot()))).register(router);
+            new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay"))).register(router);
+            new ImagesHandler(images, containers).register(router);
+
+            var server = new ApiServer(router);
+            for (String host : cfg.hosts()) server.listen(host);
+            log.info("berthd {} ready: data root {}, exec root {}", BuildInfo.VERSION, cfg.dataRoot(), cfg.execRoot());
+            return new Daemon(cfg, lock, runtime, server);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops serving. Containers keep running under their monitors and are picked up by the next daemon, as with
+     * dockerd's live-restore.
+     */
+    @Override
+    public void close() {
+        log.info("shutting down");
+        server.close();
+        runtime.close();
+        try {
+            Files.deleteIfExists(config.pidFile());
+            lock.close();
+        } catch (IOException e) {
+            log.warn("shutdown: {}", e.getMessage());
+        }
+    }
+
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** A stable id for this daemon, kept in the data root (Docker's engine id). */
+    private static String daemonId(Path dataRoot) throws IOException {
+        Path p = dataRoot.resolve("engine-id");
+        if (Files.exists(p)) return Files.readString(p).strip();
+        String id = java.util.UUID.randomUUID().toString();
+        dev.berth.common.AtomicFiles.write(p, id.getBytes(StandardCharsets.US_ASCII));
+        return id;
+    }
+}

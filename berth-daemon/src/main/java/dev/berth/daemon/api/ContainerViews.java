@@ -1,0 +1,115 @@
+package dev.berth.daemon.api;
+
+import dev.berth.api.ContainerCreateRequest;
+import dev.berth.api.ContainerInspectResponse;
+import dev.berth.api.ContainerSummary;
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerSpec;
+import dev.berth.engine.container.ContainerState;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Translates between the wire records of berth-api and the engine's container model. No logic beyond mapping. */
+final class ContainerViews {
+    private ContainerViews() {}
+
+    static ContainerSpec spec(ContainerCreateRequest r) {
+        var h = r.hostConfig();
+        var host = h == null ? ContainerSpec.HostSettings.DEFAULT : new ContainerSpec.HostSettings(
+                bool(h.autoRemove()),
+                h.networkMode() == null || h.networkMode().isEmpty() ? "default" : h.networkMode(),
+                h.restartPolicy() == null || h.restartPolicy().name() == null || h.restartPolicy().name().isEmpty()
+                        ? ContainerSpec.RestartPolicy.NO
+                        : new ContainerSpec.RestartPolicy(h.restartPolicy().name(),
+                                h.restartPolicy().maximumRetryCount() == null ? 0 : h.restartPolicy().maximumRetryCount()),
+                bool(h.privileged()), bool(h.readonlyRootfs()),
+                h.capAdd() == null ? List.of() : h.capAdd(), h.capDrop() == null ? List.of() : h.capDrop(),
+                h.securityOpt() == null ? List.of() : h.securityOpt(),
+                h.shmSize() == null ? 0 : h.shmSize(), bool(h.init()));
+        return new ContainerSpec(r.image(), r.cmd() == null ? null : r.cmd().values(),
+                r.entrypoint() == null ? null : r.entrypoint().values(), r.env(), r.workingDir(), r.user(),
+                r.hostname(), r.domainname(), r.labels(), r.stopSignal(), r.stopTimeout(),
+                bool(r.tty()), bool(r.openStdin()), bool(r.stdinOnce()), host);
+    }
+
+    static ContainerSummary summary(Container c, Long sizeRw) {
+        List<String> args = c.config().args();
+        return new ContainerSummary(c.id(), List.of("/" + c.name()), c.imageRef(), c.imageId(),
+                String.join(" ", args), c.created().getEpochSecond(), List.of(), sizeRw, null,
+                c.config().labels() == null ? Map.of() : c.config().labels(), c.state().status().word(), status(c.state()),
+                Map.of("NetworkMode", c.spec().host().networkMode()), Map.of("Networks", Map.of()), List.of());
+    }
+
+    /** The STATUS column: "Up 3 seconds", "Exited (1) 2 minutes ago", "Created", ... */
+    static String status(ContainerState s) {
+        return switch (s.status()) {
+            case RUNNING -> "Up " + HumanTime.since(s.startedAt());
+            case PAUSED -> "Up " + HumanTime.since(s.startedAt()) + " (Paused)";
+            case RESTARTING -> "Restarting (" + s.exitCode() + ") " + HumanTime.since(s.finishedAt()) + " ago";
+            case REMOVING -> "Removal In Progress";
+            case DEAD -> "Dead";
+            case CREATED -> "Created";
+            case EXITED -> s.finishedAt().equals(ContainerState.ZERO_TIME)
+                    ? "Exited (" + s.exitCode() + ")"
+                    : "Exited (" + s.exitCode() + ") " + HumanTime.since(s.finishedAt()) + " ago";
+        };
+    }
+
+    static ContainerInspectResponse inspect(Container c, ContainerPaths paths, Long sizeRw) {
+        List<String> args = c.config().args();
+        ContainerState s = c.state();
+        var state = new ContainerInspectResponse.ContainerState(s.status().word(),
+                s.isRunning(), s.status() == ContainerState.Status.PAUSED, s.status() == ContainerState.Status.RESTARTING,
+                s.oomKilled(), s.status() == ContainerState.Status.DEAD, s.pid(), s.exitCode(),
+                s.error() == null ? "" : s.error(), time(s.startedAt()), time(s.finishedAt()));
+        var cfg = c.config();
+        var config = new ContainerInspectResponse.Config(cfg.hostname(), cfg.domainname(), cfg.user(),
+                false, true, true, null, cfg.tty(), cfg.openStdin(), cfg.stdinOnce(), cfg.env(),
+                cfg.cmd(), cfg.image(), null, cfg.workingDir(), cfg.entrypoint(),
+                cfg.labels() == null ? Map.of() : cfg.labels(), cfg.stopSignal(), cfg.stopTimeout());
+        var host = c.spec().host();
+        var hostConfig = new LinkedHashMap<String, Object>();
+        hostConfig.put("Binds", null);
+        hostConfig.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
+        hostConfig.put("NetworkMode", host.networkMode());
+        hostConfig.put("PortBindings", Map.of());
+        hostConfig.put("RestartPolicy", Map.of("Name", host.restartPolicy().name(), "MaximumRetryCount", host.restartPolicy().maximumRetryCount()));
+        hostConfig.put("AutoRemove", host.autoRemove());
+        hostConfig.put("CapAdd", host.capAdd());
+        hostConfig.put("CapDrop", host.capDrop());
+        hostConfig.put("Privileged", host.privileged());
+        hostConfig.put("ReadonlyRootfs", host.readonlyRootfs());
+        hostConfig.put("SecurityOpt", host.securityOpt());
+        hostConfig.put("ShmSize", host.shmSize() > 0 ? host.shmSize() : 64L * 1024 * 1024);
+        hostConfig.put("Init", host.init());
+        hostConfig.put("Runtime", "runc");
+        hostConfig.put("CgroupnsMode", "host");
+        var graph = new LinkedHashMap<String, Object>();
+        graph.put("Name", "overlay2");
+        graph.put("Data", paths.graphData());
+        var net = new LinkedHashMap<String, Object>();
+        net.put("SandboxID", "");
+        net.put("SandboxKey", "");
+        net.put("Ports", Map.of());
+        net.put("Networks", Map.of());
+        return new ContainerInspectResponse(c.id(), time(c.created()), args.isEmpty() ? "" : args.getFirst(),
+                args.isEmpty() ? List.of() : args.subList(1, args.size()), state, c.imageId(),
+                paths.resolvConf().toString(), paths.hostname().toString(), paths.hosts().toString(), paths.log().toString(),
+                "/" + c.name(), s.restartCount(), "overlay2", "linux", "", "", "", null, hostConfig, graph,
+                sizeRw, null, List.of(), config, net);
+    }
+
+    /** Where a container's files are, for inspect. */
+    record ContainerPaths(java.nio.file.Path resolvConf, java.nio.file.Path hostname, java.nio.file.Path hosts,
+                          java.nio.file.Path log, Map<String, String> graphData) {}
+
+    private static String time(Instant t) {
+        return HumanTime.rfc3339(t);
+    }
+
+    private static boolean bool(Boolean b) {
+        return b != null && b;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.berth.daemon.api;
+
+import dev.berth.api.ContainerCreateRequest;
+import dev.berth.api.IdResponse;
+import dev.berth.api.PruneResponse;
+import dev.berth.api.WaitResponse;
+import dev.berth.common.EngineException;
+import dev.berth.daemon.http.Exchange;
+import dev.berth.daemon.http.Router;
+import dev.berth.engine.container.AttachHub;
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerService;
+import dev.berth.engine.container.ContainerService.WaitCondition;
+import dev.berth.engine.logs.LogEntry;
+import dev.berth.engine.logs.LogQuery;
+import dev.berth.runtime.AttachConnection;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code /containers} endpoints. Each one parses, calls one service method, and renders. */
+public final class ContainersHandler {
+    private static final Set<String> PS_FILTERS = Set.of("status", "name", "id", "label", "exited", "ancestor", "before", "since");
+
+    private final ContainerService containers;
+    private final ContainerListing listing;
+
+    public ContainersHandler(ContainerService containers, ContainerListing listing) {
+        this.containers = containers;
+        this.listing = listing;
+    }
+
+    public void register(Router r) {
+        r.post("/containers/create", this::create);
+        r.get("/containers/json", this::list);
+        r.post("/containers/prune", this::prune);
+        r.get("/containers/{id}/json", this::inspect);
+        r.post("/containers/{id}/start", ex -> { containers.start(ex.param("id")); ex.status(204); });
+        r.post("/containers/{id}/stop", ex -> {
+            containers.stop(ex.param("id"), ex.queryInt("t"), ex.query("signal"));
+            ex.status(204);
+        });
+        r.post("/containers/{id}/kill", ex -> { containers.kill(ex.param("id"), ex.query("signal")); ex.status(204); });
+        r.post("/containers/{id}/restart", ex -> {
+            containers.restart(ex.param("id"), ex.queryInt("t"), ex.query("signal"));
+            ex.status(204);
+        });
+        r.post("/containers/{id}/rename", ex -> { containers.rename(ex.param("id"), ex.query("name")); ex.status(204); });
+        r.post("/containers/{id}/wait", this::waitFor);
+        r.post("/containers/{id}/resize", ex -> { containers.get(ex.param("id")); ex.status(200); });
+        r.delete("/containers/{id}", ex -> { containers.remove(ex.param("id"), ex.queryBool("force")); ex.status(204); });
+        r.get("/containers/{id}/logs", this::logs);
+        r.hijack("POST", "/containers/{id}/attach", this::attach);
+    }
+
+    private void create(Exchange ex) throws IOException {
+        ContainerCreateRequest req = ex.readJson(ContainerCreateRequest.class);
+        if (req == null) throw EngineException.invalid("config cannot be empty in order to create a container");
+        Container c = containers.create(ex.query("name"), ContainerViews.spec(req));
+        ex.json(201, new IdResponse(c.id(), List.of()));
+    }
+
+    private void list(Exchange ex) {
+        var filters = Filters.parse(ex.query("filters"), PS_FILTERS);
+        boolean all = ex.queryBool("all");
+        Integer limit = ex.queryInt("limit");
+        if (limit != null && limit > 0) all = true;
+        boolean size = ex.queryBool("size");
+        List<Container> rows = listing.select(containers.list(), filters, all).stream()
+                .sorted(Comparator.comparing(Container::created).reversed())
+                .limit(limit != null && limit > 0 ? limit : Long.MAX_VALUE)
+                .toList();
+        ex.json(200, rows.stream().map(c -> ContainerViews.summary(c, size ? containers.sizeRw(c.id()) : null)).toList());
+    }
+
+    private void inspect(Exchange ex) {
+        Container c = containers.get(ex.param("id"));
+        ex.json(200, ContainerViews.inspect(c, listing.paths(c), ex.queryBool("size") ? containers.sizeRw(c.id()) : null));
+    }
+
+    private void prune(Exchange ex) {
+        var filters = Filters.parse(ex.query("filters"), Set.of("label", "until"));
+        Instant until = filters.has("until") ? Timestamps.parse(filters.get("until").getFirst()) : null;
+        var result = containers.prune(c -> filters.labelsMatch(c.config().labels()) && (until == null || c.created().isBefore(until)));
+        ex.json(200, new PruneResponse(result.removed(), result.reclaimed()));
+    }
+
+    /** The head goes out at once, the body when the condition holds (clients start the container meanwhile). */
+    private void waitFor(Exchange ex) throws Exception {
+        String cond = ex.query("condition");
+        WaitCondition condition = switch (cond == null || cond.isEmpty() ? "not-running" : cond) {
+            case "not-running" -> WaitCondition.NOT_RUNNING;
+            case "next-exit" -> WaitCondition.NEXT_EXIT;
+            case "removed" -> WaitCondition.REMOVED;
+            default -> throw EngineException.invalid("invalid condition: \"%s\"", cond);
+        };
+        var future = containers.waitFor(ex.param("id"), condition);
+        try (OutputStream out = ex.stream(200, "application/json")) {
+            int code = future.get();
+            out.write(dev.berth.api.ApiJson.MAPPER.writeValueAsBytes(new WaitResponse(code, null)));
+            out.write('\n');
+        }
+    }
+
+    private void logs(Exchange ex) throws Exception {
+        boolean stdout = ex.queryBool("stdout"), stderr = ex.queryBool("stderr");
+        if (!stdout && !stderr) throw EngineException.invalid("Bad parameters: you must choose at least one stream");
+        Container c = containers.get(ex.param("id"));
+        String tail = ex.query("tail");
+        int tailN = tail == null || tail.isEmpty() || tail.equals("all") ? -1 : parseTail(tail);
+        var query = new LogQuery(stdout, stderr, Timestamps.parseOrNull(ex.query("since")),
+                Timestamps.parseOrNull(ex.query("until")), tailN, ex.queryBool("follow"));
+        boolean timestamps = ex.queryBool("timestamps");
+        boolean multiplexed = !c.config().tty();
+        try (OutputStream out = ex.stream(200, multiplexed ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream")) {
+            containers.logs(c.id(), query, entry -> {
+                if (ex.clientGone()) return false;
+                byte[] data = entry.data();
+                if (timestamps) {
+                    byte[] ts = (HumanTime.rfc3339(entry.time()) + " ").getBytes(StandardCharsets.US_ASCII);
+                    byte[] joined = new byte[ts.length + data.length];
+                    System.arraycopy(ts, 0, joined, 0, ts.length);
+                    System.arraycopy(data, 0, joined, ts.length, data.length);
+                    data = joined;
+                }
+                StreamFrames.write(out, multiplexed, entry.stream() == LogEntry.Stream.STDERR ? StreamFrames.STDERR : StreamFrames.STDOUT, data, 0, data.length);
+                return true;
+            });
+        }
+    }
+
+    private static int parseTail(String tail) {
+        try {
+            return Integer.parseInt(tail);
+        } catch (NumberFormatException e) {
+            throw EngineException.invalid("invalid tail value: %s", tail);
+        }
+    }
+
+    /**
+     * Hijacks the connection and streams the container's output until its run ends; with {@code stdin=1} the client's
+     * bytes go to the container's stdin. The client is registered before the response head goes out, because the
+     * Docker CLI starts the container as soon as it has the head.
+     */
+    private void attach(Exchange ex) throws Exception {
+        Container c = containers.get(ex.param("id"));
+        boolean multiplexed = !c.config().tty();
+        boolean wantOut = ex.queryBool("stdout"), wantErr = ex.queryBool("stderr");
+        boolean stream = ex.queryBool("stream") || !ex.queryBool("logs");
+        OutputStream out = ex.hijack(multiplexed);
+        var done = new CountDownLatch(1);
+        AttachHub.Client client = new AttachHub.Client() {
+            @Override
+            public boolean output(AttachConnection.Stream s, byte[] data) {
+                boolean err = s == AttachConnection.Stream.STDERR;
+                if (err ? !wantErr : !wantOut) return true;
+                try {
+                    StreamFrames.write(out, multiplexed, err ? StreamFrames.STDERR : StreamFrames.STDOUT, data, 0, data.length);
+                    return true;
+                } catch (IOException e) {
+                    done.countDown();
+                    return false;
+                }
+            }
+
+            @Override
+            public void closed() {
+                done.countDown();
+            }
+        };
+        if (ex.queryBool("logs")) {
+            containers.logs(c.id(), new LogQuery(wantOut, wantErr, null, null, -1, false), e -> client.output(
+                    e.stream() == LogEntry.Stream.STDERR ? AttachConnection.Stream.STDERR : AttachConnection.Stream.STDOUT, e.data()));
+        }
+        if (!stream) {
+            out.close();
+            return;
+        }
+        Runnable detach = containers.attach(c.id(), client);
+        ex.onClose(done::countDown);
+        if (ex.queryBool("stdin")) Thread.ofVirtual().start(() -> pumpStdin(ex, c));
+        try {
+            done.await();
+        } finally {
+            detach.run();
+            out.close();
+        }
+    }
+
+    private void pumpStdin(Exchange ex, Container c) {
+        byte[] buf = new byte[32 * 1024];
+        try {
+            int n;
+            while ((n = ex.body().read(buf, 0, buf.length)) > 0) containers.writeStdin(c.id(), buf, 0, n);
+            if (c.config().stdinOnce()) containers.closeStdin(c.id());
+        } catch (IOException e) {
+            // the client went away; the container keeps running
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.berth.daemon.api;
+
+import dev.berth.api.ImageDeleteResponseItem;
+import dev.berth.api.ImageSummary;
+import dev.berth.common.EngineException;
+import dev.berth.daemon.http.Exchange;
+import dev.berth.daemon.http.Router;
+import dev.berth.engine.container.ContainerService;
+import dev.berth.engine.image.ConfigChanges;
+import dev.berth.image.Image;
+import dev.berth.image.ImageConfig;
+import dev.berth.image.ImageService;
+import java.io.OutputStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The {@code /images} endpoints that need no registry: list, inspect, import, tag, remove. */
+public final class ImagesHandler {
+    private static final Set<String> LIST_FILTERS = Set.of("reference", "dangling", "label", "before", "since");
+
+    private final ImageService images;
+    private final ContainerService containers;
+
+    public ImagesHandler(ImageService images, ContainerService containers) {
+        this.images = images;
+        this.containers = containers;
+    }
+
+    public void register(Router r) {
+        r.get("/images/json", this::list);
+        r.post("/images/create", this::create);
+        r.get("/images/{name*}/json", ex -> ex.json(200, inspect(images.resolve(ex.param("name")))));
+        r.post("/images/{name*}/tag", this::tag);
+        r.delete("/images/{name*}", this::remove);
+    }
+
+    private void list(Exchange ex) {
+        var f = Filters.parse(ex.query("filters"), LIST_FILTERS);
+        boolean all = ex.queryBool("all");
+        Image before = f.has("before") ? images.resolve(f.get("before").getFirst()) : null;
+        Image since = f.has("since") ? images.resolve(f.get("since").getFirst()) : null;
+        var rows = images.list().stream()
+                .filter(i -> all || !i.repoTags().isEmpty() || f.has("dangling"))
+                .filter(i -> !f.has("dangling") || f.get("dangling").contains(Boolean.toString(i.repoTags().isEmpty())))
+                .filter(i -> f.labelsMatch(labels(i)))
+                .filter(i -> !f.has("reference") || f.get("reference").stream().anyMatch(p -> referenceMatches(p, i)))
+                .filter(i -> before == null || i.created().isBefore(before.created()))
+                .filter(i -> since == null || i.created().isAfter(since.created()))
+                .sorted(java.util.Comparator.comparing(Image::created).reversed())
+                .map(i -> new ImageSummary(i.id(), i.parent() == null ? "" : i.parent(), i.repoTags(), i.repoDigests(),
+                        i.created().getEpochSecond(), i.size(), -1, i.size(), labels(i), -1))
+                .toList();
+        ex.json(200, rows);
+    }
+
+    /** Docker matches {@code reference} filters as globs against the familiar name and name:tag. */
+    private static boolean referenceMatches(String pattern, Image i) {
+        var m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        for (String tag : i.repoTags()) {
+            String repo = tag.substring(0, tag.lastIndexOf(':'));
+            if (m.matches(Path.of(tag)) || m.matches(Path.of(repo))) return true;
+        }
+        return false;
+    }
+
+    /** {@code fromSrc=-}: import the request body as a root filesystem. Pulling needs a registry (not yet). */
+    private void create(Exchange ex) throws Exception {
+        String fromSrc = ex.query("fromSrc");
+        if (fromSrc == null) {
+            String image = ex.query("fromImage");
+            throw EngineException.notFound("pull access denied for %s: berth cannot pull from registries yet; "
+                    + "use 'berth image import' or 'berth load'", image == null ? "" : image);
+        }
+        if (!fromSrc.equals("-")) throw EngineException.invalid("importing from a URL is not supported: %s", fromSrc);
+        String repo = ex.query("repo"), tag = ex.query("tag");
+        String reference = repo == null || repo.isEmpty() ? null : tag == null || tag.isEmpty() ? repo : repo + ":" + tag;
+        List<String> changes = ex.queryAll("changes");
+        ImageConfig config = changes.isEmpty() ? null : ConfigChanges.apply(ImageConfig.EMPTY, changes);
+        Image image = images.importRootfs(ex.body(), new ImageService.ImportOptions(reference, config, ex.query("message")));
+        try (OutputStream out = ex.stream(200, "application/json")) {
+            out.write(("{\"status\":\"" + image.id() + "\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private void tag(Exchange ex) {
+        String repo = ex.query("repo"), tag = ex.query("tag");
+        if (repo == null || repo.isEmpty()) throw EngineException.invalid("repository name must have at least one component");
+        images.tag(ex.param("name"), tag == null || tag.isEmpty() ? repo : repo + ":" + tag);
+        ex.status(201);
+    }
+
+    private void remove(Exchange ex) {
+        var result = images.remove(ex.param("name"), ex.queryBool("force"), ex.queryBool("noprune"), containers::userOf);
+        ex.json(200, result.stream().map(d -> new ImageDeleteResponseItem(d.untagged(), d.deleted())).toList());
+    }
+
+    private static Map<String, String> labels(Image i) {
+        return i.config() == null || i.config().labels() == null ? Map.of() : i.config().labels();
+    }
+
+    static Map<String, Object> inspect(Image i) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("Id", i.id());
+        m.put("RepoTags", i.repoTags());
+        m.put("RepoDigests", i.repoDigests());
+        m.put("Parent", i.parent() == null ? "" : i.parent());
+        m.put("Comment", i.comment() == null ? "" : i.comment());
+        m.put("Created", HumanTime.rfc3339(i.created()));
+        m.put("DockerVersion", "");
+        m.put("Author", i.author() == null ? "" : i.author());
+        m.put("Config", config(i.config() == null ? ImageConfig.EMPTY : i.config()));
+        m.put("Architecture", i.architecture());
+        m.put("Os", i.os());
+        m.put("Size", i.size());
+        m.put("GraphDriver", Map.of("Name", "overlay2", "Data", Map.of()));
+        m.put("RootFS", Map.of("Type", "layers", "Layers", i.layers()));
+        m.put("Metadata", Map.of("LastTagTime", "0001-01-01T00:00:00Z"));
+        return m;
+    }
+
+    private static Map<String, Object> config(ImageConfig c) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("Hostname", "");
+        m.put("Domainname", "");
+        m.put("User", c.user() == null ? "" : c.user());
+        m.put("AttachStdin", false);
+        m.put("AttachStdout", false);
+        m.put("AttachStderr", false);
+        if (c.exposedPorts() != null) {
+            var ports = new LinkedHashMap<String, Object>();
+            c.exposedPorts().forEach(p -> ports.put(p, Map.of()));
+            m.put("ExposedPorts", ports);
+        }
+        m.put("Tty", false);
+        m.put("OpenStdin", false);
+        m.put("StdinOnce", false);
+        m.put("Env", c.env());
+        m.put("Cmd", c.cmd());
+        m.put("Image", "");
+        if (c.volumes() != null) {
+            var vols = new LinkedHashMap<String, Object>();
+            c.volumes().forEach(v -> vols.put(v, Map.of()));
+            m.put("Volumes", vols);
+        } else {
+            m.put("Volumes", null);
+        }
+        m.put("WorkingDir", c.workingDir() == null ? "" : c.workingDir());
+        m.put("Entrypoint", c.entrypoint());
+        m.put("OnBuild", null);
+        m.put("Labels", c.labels());
+        if (c.stopSignal() != null) m.put("StopSignal", c.stopSignal());
+        return m;
+    }
+}

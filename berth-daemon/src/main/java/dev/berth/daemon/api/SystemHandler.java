@@ -1,0 +1,143 @@
+package dev.berth.daemon.api;
+
+import dev.berth.api.SystemVersion;
+import dev.berth.daemon.BuildInfo;
+import dev.berth.daemon.http.ApiVersion;
+import dev.berth.daemon.http.Exchange;
+import dev.berth.daemon.http.Router;
+import dev.berth.engine.container.ContainerService;
+import dev.berth.engine.container.ContainerState;
+import dev.berth.image.ImageService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /_ping}, {@code /version}, {@code /info}. */
+public final class SystemHandler {
+    private final ContainerService containers;
+    private final ImageService images;
+    private final SystemFacts facts;
+
+    /** Facts about the daemon that /info reports and handlers cannot derive. */
+    public record SystemFacts(Path dataRoot, Path execRoot, String runtimePath, boolean debug, String name, String daemonId) {}
+
+    public SystemHandler(ContainerService containers, ImageService images, SystemFacts facts) {
+        this.containers = containers;
+        this.images = images;
+        this.facts = facts;
+    }
+
+    public void register(Router r) {
+        r.get("/_ping", this::ping).head("/_ping", this::ping);
+        r.get("/version", this::version);
+        r.get("/info", this::info);
+    }
+
+    private void ping(Exchange ex) {
+        // Clients negotiate their API version from the Api-Version header of this reply.
+        ex.text(200, "text/plain; charset=utf-8", "OK");
+    }
+
+    private void version(Exchange ex) {
+        String kernel = kernel();
+        var details = new LinkedHashMap<String, String>();
+        details.put("ApiVersion", ApiVersion.CURRENT);
+        details.put("Arch", "amd64");
+        details.put("BuildTime", "");
+        details.put("Experimental", "false");
+        details.put("GitCommit", "berth");
+        details.put("GoVersion", "java" + Runtime.version().feature());
+        details.put("KernelVersion", kernel);
+        details.put("MinAPIVersion", ApiVersion.MINIMUM);
+        details.put("Os", "linux");
+        ex.json(200, new SystemVersion(
+                Map.of("Name", "Berth Engine"),
+                List.of(new SystemVersion.Component("Engine", BuildInfo.VERSION, details)),
+                BuildInfo.VERSION, ApiVersion.CURRENT, ApiVersion.MINIMUM, "berth",
+                "java" + Runtime.version().feature(), "linux", "amd64", kernel, ""));
+    }
+
+    private void info(Exchange ex) {
+        var all = containers.list();
+        long running = all.stream().filter(c -> c.state().status() == ContainerState.Status.RUNNING).count();
+        long paused = all.stream().filter(c -> c.state().status() == ContainerState.Status.PAUSED).count();
+        var m = new LinkedHashMap<String, Object>();
+        m.put("ID", facts.daemonId());
+        m.put("Containers", all.size());
+        m.put("ContainersRunning", running);
+        m.put("ContainersPaused", paused);
+        m.put("ContainersStopped", all.size() - running - paused);
+        m.put("Images", images.list().size());
+        m.put("Driver", "overlay2");
+        m.put("DriverStatus", List.of(List.of("Backing Filesystem", "extfs")));
+        m.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("host", "null"), "Log", List.of("k8s-file")));
+        m.put("MemoryLimit", true);
+        m.put("SwapLimit", true);
+        m.put("CpuCfsPeriod", true);
+        m.put("CpuCfsQuota", true);
+        m.put("CPUShares", true);
+        m.put("CPUSet", true);
+        m.put("PidsLimit", true);
+        m.put("IPv4Forwarding", true);
+        m.put("Debug", facts.debug());
+        m.put("NFd", 0);
+        m.put("NGoroutines", Thread.activeCount());
+        m.put("SystemTime", HumanTime.rfc3339(java.time.Instant.now()));
+        m.put("LoggingDriver", "k8s-file");
+        m.put("CgroupDriver", "cgroupfs");
+        m.put("CgroupVersion", Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1");
+        m.put("KernelVersion", kernel());
+        m.put("OperatingSystem", osName());
+        m.put("OSVersion", "");
+        m.put("OSType", "linux");
+        m.put("Architecture", "x86_64");
+        m.put("NCPU", Runtime.getRuntime().availableProcessors());
+        m.put("MemTotal", memTotal());
+        m.put("DockerRootDir", facts.dataRoot().toString());
+        m.put("Name", facts.name());
+        m.put("Labels", List.of());
+        m.put("ExperimentalBuild", false);
+        m.put("ServerVersion", BuildInfo.VERSION);
+        m.put("Runtimes", Map.of("runc", Map.of("path", facts.runtimePath())));
+        m.put("DefaultRuntime", "runc");
+        m.put("LiveRestoreEnabled", true);
+        m.put("Isolation", "");
+        m.put("InitBinary", "");
+        m.put("SecurityOptions", List.of("name=seccomp,profile=builtin"));
+        m.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of("127.0.0.0/8")));
+        m.put("Warnings", List.of());
+        ex.json(200, m);
+    }
+
+    static String kernel() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (java.io.IOException e) {
+            return System.getProperty("os.version");
+        }
+    }
+
+    private static String osName() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/os-release"))) {
+                if (line.startsWith("PRETTY_NAME=")) return line.substring(12).replace("\"", "");
+            }
+        } catch (java.io.IOException ignored) {
+            // fall through
+        }
+        return "Linux";
+    }
+
+    private static long memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        } catch (java.io.IOException ignored) {
+            // fall through
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.berth.engine.container;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The effective configuration after merging the create request with the image's defaults (Docker's inspect
+ * {@code Config}). Fixed at create time: later changes to the image do not change a created container.
+ */
+public record ContainerConfig(
+        String hostname,
+        String domainname,
+        String user,
+        List<String> env,
+        List<String> cmd,
+        List<String> entrypoint,
+        String image,
+        String workingDir,
+        Map<String, String> labels,
+        String stopSignal,
+        Integer stopTimeout,
+        boolean tty,
+        boolean openStdin,
+        boolean stdinOnce) {
+
+    /** The process to run: entrypoint followed by cmd, as Docker combines them. */
+    public List<String> args() {
+        var args = new java.util.ArrayList<String>();
+        if (entrypoint != null) args.addAll(entrypoint);
+        if (cmd != null) args.addAll(cmd);
+        return args;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.berth.engine.container;
+
+import dev.berth.image.Image;
+import dev.berth.image.ImageConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Docker's rules for combining a create request with the image's defaults, applied once at create. */
+final class ContainerDefaults {
+    private ContainerDefaults() {}
+
+    static ContainerConfig merge(ContainerSpec spec, Image image) {
+        ImageConfig ic = image.config() == null ? ImageConfig.EMPTY : image.config();
+        List<String> entrypoint;
+        List<String> cmd;
+        if (spec.entrypoint() != null) {
+            // An entrypoint given at create replaces the image's and drops the image's CMD as well.
+            entrypoint = spec.entrypoint().size() == 1 && spec.entrypoint().getFirst().isEmpty() ? List.of() : spec.entrypoint();
+            cmd = spec.cmd() != null ? spec.cmd() : List.of();
+        } else {
+            entrypoint = ic.entrypoint();
+            cmd = spec.cmd() != null && !spec.cmd().isEmpty() ? spec.cmd() : ic.cmd();
+        }
+        return new ContainerConfig(
+                emptyToNull(spec.hostname()),
+                nullToEmpty(spec.domainname()),
+                spec.user() != null && !spec.user().isEmpty() ? spec.user() : nullToEmpty(ic.user()),
+                mergeEnv(ic.env(), spec.env()),
+                cmd,
+                entrypoint,
+                spec.image(),
+                spec.workingDir() != null && !spec.workingDir().isEmpty() ? spec.workingDir() : nullToEmpty(ic.workingDir()),
+                mergeLabels(ic.labels(), spec.labels()),
+                spec.stopSignal() != null && !spec.stopSignal().isEmpty() ? spec.stopSignal() : ic.stopSignal(),
+                spec.stopTimeout(),
+                spec.tty(),
+                spec.openStdin(),
+                spec.stdinOnce());
+    }
+
+    /** Image variables first; a variable set at create replaces the image's value of the same name. */
+    static List<String> mergeEnv(List<String> image, List<String> create) {
+        var byName = new LinkedHashMap<String, String>();
+        for (List<String> list : new ArrayList<>(java.util.Arrays.asList(image, create))) {
+            if (list == null) continue;
+            for (String kv : list) {
+                int eq = kv.indexOf('=');
+                byName.put(eq < 0 ? kv : kv.substring(0, eq), kv);
+            }
+        }
+        return new ArrayList<>(byName.values());
+    }
+
+    private static Map<String, String> mergeLabels(Map<String, String> image, Map<String, String> create) {
+        var m = new LinkedHashMap<String, String>();
+        if (image != null) m.putAll(image);
+        if (create != null) m.putAll(create);
+        return m;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.berth.engine.container;
+
+import dev.berth.runtime.Runtime;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconcile step for one container at daemon start, sorted into the cases a crash can leave behind. Docker's
+ * live-restore does the same: a running task is adopted, never restarted.
+ */
+final class ContainerRestore {
+    private static final Logger log = LoggerFactory.getLogger(ContainerRestore.class);
+
+    private ContainerRestore() {}
+
+    static void reconcile(ContainerService service, Container c) {
+        Runtime runtime = service.runtime();
+        switch (c.state().status()) {
+            case REMOVING -> {
+                log.info("finishing the removal of {}", c.id());
+                service.finishRemoval(c);
+            }
+            case RUNNING, PAUSED, RESTARTING -> {
+                Optional<Runtime.Exit> exit = runtime.exit(c.id());
+                if (exit.isPresent()) {
+                    // It exited while no daemon was watching: record its real exit code now.
+                    service.onExit(c.id(), exit.get());
+                    return;
+                }
+                Optional<Runtime.TaskState> state = runtime.state(c.id());
+                if (state.isPresent() && (state.get().status() == Runtime.Status.RUNNING || state.get().status() == Runtime.Status.PAUSED)) {
+                    service.adopt(c);
+                    // The exit may have landed between the two reads above; the listener or this catches it.
+                    runtime.exit(c.id()).ifPresent(e -> service.onExit(c.id(), e));
+                } else {
+                    log.warn("container {} was running but its task is gone; marking it exited", c.id());
+                    service.markExited(c, 255, "task lost while the daemon was down");
+                }
+            }
+            case CREATED, EXITED, DEAD -> {
+                // A start cut short by a crash can leave a created task and a mounted rootfs behind.
+                if (runtime.state(c.id()).isPresent() || runtime.exit(c.id()).isPresent()) service.dropStaleRun(c);
+                if (c.spec().host().autoRemove() && c.state().status() == ContainerState.Status.EXITED) {
+                    service.remove(c.id(), true);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,539 @@
+package dev.berth.engine.container;
+
+import dev.berth.common.EngineException;
+import dev.berth.common.Ids;
+import dev.berth.engine.events.EventBus;
+import dev.berth.engine.logs.CriLogReader;
+import dev.berth.engine.logs.LogQuery;
+import dev.berth.image.Image;
+import dev.berth.image.ImageService;
+import dev.berth.image.LayerStore;
+import dev.berth.runtime.Runtime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The container lifecycle: create, start, stop, kill, wait, remove, rename, logs, attach.
+ *
+ * <p>Every change to a container happens under that container's lock, in this order: validate, change the world
+ * (runtime, mounts), write the record, publish the event. Operations that wait for an exit (stop, restart) release
+ * the lock while they wait, since the exit itself is processed under the lock by {@link #onExit}.
+ */
+public final class ContainerService {
+    private static final Logger log = LoggerFactory.getLogger(ContainerService.class);
+    static final int DEFAULT_STOP_TIMEOUT_SECONDS = 10;
+
+    private final ContainerStore store;
+    private final ContainerIndex index = new ContainerIndex();
+    private final ImageService images;
+    private final LayerStore layers;
+    private final Runtime runtime;
+    private final RootfsMounter mounter;
+    private final BundleBuilder bundles;
+    private final EventBus events;
+    private final Path bundleRoot;
+    private final Waiters waiters = new Waiters();
+    private final java.util.concurrent.ConcurrentHashMap<String, AttachHub> hubs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public ContainerService(ContainerStore store, ImageService images, LayerStore layers, Runtime runtime,
+                            RootfsMounter mounter, BundleBuilder bundles, EventBus events, Path bundleRoot) {
+        this.store = store;
+        this.images = images;
+        this.layers = layers;
+        this.runtime = runtime;
+        this.mounter = mounter;
+        this.bundles = bundles;
+        this.events = events;
+        this.bundleRoot = bundleRoot;
+        runtime.exitListener(exit -> Thread.ofVirtual().start(() -> onExit(exit.id(), exit)));
+    }
+
+    // ---- queries ------------------------------------------------------------------------------------------
+
+    public Container get(String idOrName) {
+        return index.find(idOrName);
+    }
+
+    public List<Container> list() {
+        return index.all();
+    }
+
+    /** True if any container was created from {@code imageId}: such an image cannot be deleted without force. */
+    public String userOf(String imageId) {
+        return index.all().stream().filter(c -> c.imageId().equals(imageId)).map(Container::id).findFirst().orElse(null);
+    }
+
+    public long sizeRw(String id) {
+        return layers.writableSize(id);
+    }
+
+    public Path logPath(String id) {
+        return store.dir(id).resolve("container.log");
+    }
+
+    // ---- create ------------------------------------------------------------------------------------------
+
+    public Container create(String requestedName, ContainerSpec spec) {
+        if (spec.image() == null || spec.image().isBlank()) throw EngineException.invalid("config cannot be empty in order to create a container");
+        Image image = images.resolve(spec.image());
+        ContainerConfig config = ContainerDefaults.merge(spec, image);
+        if (config.args().isEmpty()) throw EngineException.invalid("No command specified");
+        String id = Ids.random();
+        String name;
+        if (requestedName == null || requestedName.isEmpty()) {
+            do {
+                name = Names.generate();
+            } while (!tryReserve(name, id));
+        } else {
+            name = Names.validate(requestedName);
+            index.reserveName(name, id);
+        }
+        var c = new Container(id, name, Instant.now(), spec.image(), image.id(), image.chainId(), spec,
+                config.hostname() == null ? withHostname(config, Ids.shortId(id)) : config, ContainerState.created());
+        try {
+            store.save(c);
+            layers.prepare(id, image.chainId());
+        } catch (RuntimeException e) {
+            index.releaseName(name, id);
+            store.delete(id);
+            throw e;
+        }
+        index.put(c);
+        hubs.put(id, new AttachHub(id));
+        events.publish("container", "create", id, Map.of("name", name, "image", spec.image()));
+        return c;
+    }
+
+    private boolean tryReserve(String name, String id) {
+        try {
+            index.reserveName(name, id);
+            return true;
+        } catch (EngineException.Conflict e) {
+            return false;
+        }
+    }
+
+    private static ContainerConfig withHostname(ContainerConfig c, String hostname) {
+        return new ContainerConfig(hostname, c.domainname(), c.user(), c.env(), c.cmd(), c.entrypoint(), c.image(),
+                c.workingDir(), c.labels(), c.stopSignal(), c.stopTimeout(), c.tty(), c.openStdin(), c.stdinOnce());
+    }
+
+    // ---- start -------------------------------------------------------------------------------------------
+
+    public void start(String idOrName) {
+        Container c = index.find(idOrName);
+        var lock = index.lock(c.id());
+        lock.lock();
+        try {
+            c = current(c.id(), idOrName);
+            switch (c.state().status()) {
+                case RUNNING, PAUSED, RESTARTING -> throw new EngineException.NotModified("container already started");
+                case REMOVING, DEAD -> throw EngineException.conflict("cannot start container %s: container is marked for removal", Ids.shortId(c.id()));
+                default -> { }
+            }
+            startLocked(c);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void startLocked(Container c) {
+        Path bundle = bundleRoot.resolve(c.id());
+        Path rootfs = bundle.resolve("rootfs");
+        String id = c.id();
+        waiters.arm(id);
+        try {
+            Files.createDirectories(rootfs);
+            mounter.mount(layers.mountFor(id), rootfs);
+            boolean hostNet = "host".equals(c.spec().host().networkMode());
+            var files = ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet);
+            bundles.write(c, bundle, rootfs, files);
+            Path logPath = logPath(id);
+            runtime.create(new Runtime.CreateRequest(id, bundle, logPath, c.config().tty(), c.config().openStdin()));
+        } catch (Runtime.RuntimeFailure | IOException | RuntimeException e) {
+            cleanupRun(id, bundle, true);
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            int code = StartErrors.exitCode(message);
+            saveAndIndex(c.withState(c.state().startFailed(code, message)));
+            hubOf(id).closeClients();
+            waiters.failStart(id, code);
+            throw StartErrors.translate(message, e);
+        }
+        try {
+            hubOf(id).connect(runtime.attach(id));
+            runtime.start(id);
+        } catch (RuntimeException e) {
+            runtime.delete(id, true);
+            cleanupRun(id, bundle, true);
+            saveAndIndex(c.withState(c.state().startFailed(128, e.getMessage())));
+            hubOf(id).closeClients();
+            waiters.failStart(id, 128);
+            throw StartErrors.translate(e.getMessage(), e);
+        }
+        int pid = runtime.state(id).map(Runtime.TaskState::pid).orElse(0);
+        saveAndIndex(c.withState(c.state().running(pid, Instant.now())));
+        events.publish("container", "start", id, attrs(c));
+    }
+
+    /** Unmounts and removes the run's bundle; the container's record and writable layer stay. */
+    private void cleanupRun(String id, Path bundle, boolean quiet) {
+        try {
+            mounter.unmount(bundle.resolve("rootfs"));
+            ContainerStore.deleteTree(bundle);
+        } catch (RuntimeException e) {
+            if (!quiet) throw e;
+            log.warn("cleaning up the run of {}: {}", id, e.getMessage());
+        }
+    }
+
+    // ---- exit --------------------------------------------------------------------------------------------
+
+    /** Processes an exit reported by the runtime (or found at start-up). Idempotent. */
+    void onExit(String id, Runtime.Exit exit) {
+        var lock = index.lock(id);
+        Container c;
+        lock.lock();
+        try {
+            c = index.get(id);
+            if (c == null || !c.state().isRunning()) {
+                // A container removed by force, or an exit already processed.
+                if (c == null) runtime.delete(id, true);
+                return;
+            }
+            runtime.delete(id, false);
+            cleanupRun(id, bundleRoot.resolve(id), true);
+            c = c.withState(c.state().exited(exit.code(), exit.oomKilled(), exit.at()));
+            saveAndIndex(c);
+            var a = attrs(c);
+            a.put("exitCode", Integer.toString(exit.code()));
+            events.publish("container", "die", id, a);
+        } finally {
+            lock.unlock();
+        }
+        waiters.exited(id, exit.code());
+        if (c.spec().host().autoRemove()) {
+            try {
+                remove(id, true);
+            } catch (EngineException.NotFound ignored) {
+                // removed by someone else meanwhile
+            }
+        }
+    }
+
+    // ---- stop, kill, restart ------------------------------------------------------------------------------
+
+    /** Docker's stop: the stop signal, then SIGKILL after the grace period. */
+    public void stop(String idOrName, Integer timeoutSeconds, String signal) {
+        Container c = index.find(idOrName);
+        if (!c.state().isRunning()) throw new EngineException.NotModified("container already stopped");
+        CompletableFuture<Integer> exited = waiters.nextExit(c.id());
+        int timeout = timeoutSeconds != null ? timeoutSeconds
+                : c.config().stopTimeout() != null ? c.config().stopTimeout() : DEFAULT_STOP_TIMEOUT_SECONDS;
+        String sig = signal != null && !signal.isEmpty() ? signal : c.config().stopSignal();
+        int signo = dev.berth.sys.Signals.parse(sig == null || sig.isEmpty() ? "SIGTERM" : sig);
+        if (timeout != 0) {
+            signalIfRunning(c.id(), signo);
+            if (awaitExit(exited, timeout)) {
+                events.publish("container", "stop", c.id(), attrs(c));
+                return;
+            }
+        }
+        signalIfRunning(c.id(), 9);
+        if (!awaitExit(exited, -1)) throw EngineException.failure("container %s did not exit after SIGKILL", c.id());
+        events.publish("container", "stop", c.id(), attrs(c));
+    }
+
+    public void kill(String idOrName, String signal) {
+        Container c = index.find(idOrName);
+        int signo = dev.berth.sys.Signals.parse(signal == null || signal.isEmpty() ? "SIGKILL" : signal);
+        var lock = index.lock(c.id());
+        lock.lock();
+        try {
+            c = current(c.id(), idOrName);
+            if (!c.state().isRunning()) {
+                throw EngineException.conflict("cannot kill container: %s: container %s is not running", idOrName, c.id());
+            }
+            runtime.kill(c.id(), signo, false);
+        } finally {
+            lock.unlock();
+        }
+        var a = attrs(c);
+        a.put("signal", Integer.toString(signo));
+        events.publish("container", "kill", c.id(), a);
+    }
+
+    public void restart(String idOrName, Integer timeoutSeconds, String signal) {
+        Container c = index.find(idOrName);
+        if (c.state().isRunning()) stop(idOrName, timeoutSeconds, signal);
+        start(c.id());
+        events.publish("container", "restart", c.id(), attrs(c));
+    }
+
+    private void signalIfRunning(String id, int signo) {
+        var lock = index.lock(id);
+        lock.lock();
+        try {
+            Container c = index.get(id);
+            if (c != null && c.state().isRunning()) runtime.kill(id, signo, false);
+        } catch (Runtime.RuntimeFailure e) {
+            log.debug("signal {} to {}: {}", signo, id, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean awaitExit(CompletableFuture<Integer> f, int seconds) {
+        try {
+            if (seconds < 0) f.get();
+            else f.get(seconds, java.util.concurrent.TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.failure("interrupted while waiting for the container to exit");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    // ---- wait --------------------------------------------------------------------------------------------
+
+    public enum WaitCondition { NOT_RUNNING, NEXT_EXIT, REMOVED }
+
+    /** Completes with the exit code once the condition holds (Docker's {@code POST /containers/{id}/wait}). */
+    public CompletableFuture<Integer> waitFor(String idOrName, WaitCondition condition) {
+        Container c = index.find(idOrName);
+        var lock = index.lock(c.id());
+        lock.lock();
+        try {
+            c = current(c.id(), idOrName);
+            return switch (condition) {
+                case NOT_RUNNING -> c.state().isRunning() ? waiters.nextExit(c.id()) : CompletableFuture.completedFuture(c.state().exitCode());
+                case NEXT_EXIT -> waiters.nextExit(c.id());
+                case REMOVED -> waiters.removed(c.id());
+            };
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- remove, rename, prune ----------------------------------------------------------------------------
+
+    public void remove(String idOrName, boolean force) {
+        Container c = index.find(idOrName);
+        var lock = index.lock(c.id());
+        lock.lock();
+        int exitCode;
+        try {
+            c = current(c.id(), idOrName);
+            if (c.state().isRunning() && !force) {
+                throw EngineException.conflict("cannot remove container \"/%s\": container is running: stop the container before removing or force remove", c.name());
+            }
+            if (c.state().status() == ContainerState.Status.REMOVING) {
+                throw EngineException.conflict("removal of container %s is already in progress", c.id());
+            }
+            boolean wasRunning = c.state().isRunning();
+            c = c.withState(c.state().withStatus(ContainerState.Status.REMOVING));
+            saveAndIndex(c);
+            removeLocked(c);
+            exitCode = wasRunning ? 137 : c.state().exitCode();
+        } finally {
+            lock.unlock();
+        }
+        hubs.remove(c.id());
+        events.publish("container", "destroy", c.id(), attrs(c));
+        waiters.removed(c.id(), exitCode);
+    }
+
+    /** Removes everything of a container marked REMOVING; safe to repeat after a crash part-way through. */
+    private void removeLocked(Container c) {
+        runtime.delete(c.id(), true);
+        cleanupRun(c.id(), bundleRoot.resolve(c.id()), false);
+        layers.remove(c.id());
+        store.delete(c.id());
+        index.remove(c);
+    }
+
+    public void rename(String idOrName, String newName) {
+        if (newName == null || newName.isEmpty()) throw EngineException.invalid("Neither old nor new names may be empty");
+        String name = Names.validate(newName);
+        Container c = index.find(idOrName);
+        var lock = index.lock(c.id());
+        lock.lock();
+        try {
+            c = current(c.id(), idOrName);
+            if (c.name().equals(name)) throw EngineException.conflict("Renaming a container with the same name as its current name");
+            index.reserveName(name, c.id());
+            String old = c.name();
+            try {
+                saveAndIndex(c.withName(name));
+            } catch (RuntimeException e) {
+                index.releaseName(name, c.id());
+                throw e;
+            }
+            index.releaseName(old, c.id());
+            var a = attrs(c.withName(name));
+            a.put("oldName", "/" + old);
+            events.publish("container", "rename", c.id(), a);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes every stopped container that {@code filter} accepts; returns their ids and the bytes freed. */
+    public record PruneResult(List<String> removed, long reclaimed) {}
+
+    public PruneResult prune(java.util.function.Predicate<Container> filter) {
+        var removed = new java.util.ArrayList<String>();
+        long reclaimed = 0;
+        for (Container c : index.all()) {
+            if (c.state().isRunning() || c.state().status() == ContainerState.Status.REMOVING || !filter.test(c)) continue;
+            long size = layers.writableSize(c.id());
+            try {
+                remove(c.id(), false);
+                removed.add(c.id());
+                reclaimed += size;
+            } catch (EngineException e) {
+                log.debug("prune skipped {}: {}", c.id(), e.getMessage());
+            }
+        }
+        return new PruneResult(removed, reclaimed);
+    }
+
+    // ---- logs and attach ----------------------------------------------------------------------------------
+
+    public void logs(String idOrName, LogQuery query, CriLogReader.Sink sink) throws IOException, InterruptedException {
+        Container c = index.find(idOrName);
+        String id = c.id();
+        CriLogReader.read(logPath(id), query, () -> {
+            Container now = index.get(id);
+            return now != null && now.state().isRunning();
+        }, sink);
+    }
+
+    /**
+     * Attaches a client to the container's output. Returns a handle that detaches it. The client is closed when the
+     * current (or, for a container not yet started, the next) run ends.
+     */
+    public Runnable attach(String idOrName, AttachHub.Client client) {
+        Container c = index.find(idOrName);
+        AttachHub hub = hubOf(c.id());
+        hub.add(client);
+        events.publish("container", "attach", c.id(), attrs(c));
+        return () -> hub.remove(client);
+    }
+
+    /** Writes to the container's stdin, if it is running with stdin open. */
+    public void writeStdin(String id, byte[] data, int off, int len) throws IOException {
+        var conn = hubOf(id).connection();
+        if (conn != null) conn.write(data, off, len);
+    }
+
+    public void closeStdin(String id) throws IOException {
+        var conn = hubOf(id).connection();
+        if (conn != null) conn.closeStdin();
+    }
+
+    private AttachHub hubOf(String id) {
+        return hubs.computeIfAbsent(id, AttachHub::new);
+    }
+
+    // ---- restore after a daemon restart -------------------------------------------------------------------
+
+    /**
+     * Loads every record and reconciles it with what the runtime knows: running tasks are adopted (their output is
+     * attached again), exits that happened while no daemon ran are processed with their real exit codes, removals
+     * cut short by a crash are finished, and tasks without a record are removed.
+     */
+    public void restore() {
+        for (Container c : store.loadAll()) {
+            index.put(c);
+            index.reserveName(c.name(), c.id());
+            hubs.put(c.id(), new AttachHub(c.id()));
+        }
+        var known = new java.util.HashSet<String>();
+        for (Container c : index.all()) {
+            known.add(c.id());
+            try {
+                ContainerRestore.reconcile(this, c);
+            } catch (RuntimeException e) {
+                log.error("restoring container {}: {}", c.id(), e.getMessage(), e);
+            }
+        }
+        for (String task : runtime.tasks()) {
+            if (!known.contains(task)) {
+                log.warn("removing runtime task {} that has no container record", task);
+                runtime.delete(task, true);
+            }
+        }
+    }
+
+    // package-private hooks for ContainerRestore
+    Runtime runtime() { return runtime; }
+    void finishRemoval(Container c) {
+        var lock = index.lock(c.id());
+        lock.lock();
+        try {
+            removeLocked(c);
+        } finally {
+            lock.unlock();
+        }
+    }
+    void adopt(Container c) {
+        try {
+            hubOf(c.id()).connect(runtime.attach(c.id()));
+        } catch (RuntimeException e) {
+            log.warn("re-attaching to {}: {}", c.id(), e.getMessage());
+        }
+    }
+    void markExited(Container c, int code, String error) {
+        var lock = index.lock(c.id());
+        lock.lock();
+        try {
+            runtime.delete(c.id(), true);
+            cleanupRun(c.id(), bundleRoot.resolve(c.id()), true);
+            var s = c.state().exited(code, false, Instant.now());
+            saveAndIndex(c.withState(new ContainerState(s.status(), 0, code, error, false, s.startedAt(), s.finishedAt(), s.restartCount())));
+        } finally {
+            lock.unlock();
+        }
+    }
+    void dropStaleRun(Container c) {
+        runtime.delete(c.id(), true);
+        cleanupRun(c.id(), bundleRoot.resolve(c.id()), true);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private Container current(String id, String asked) {
+        Container c = index.get(id);
+        if (c == null) throw ContainerIndex.noSuch(asked);
+        return c;
+    }
+
+    private void saveAndIndex(Container c) {
+        store.save(c);
+        index.put(c);
+    }
+
+    private static Map<String, String> attrs(Container c) {
+        var m = new java.util.HashMap<String, String>();
+        m.put("name", c.name());
+        m.put("image", c.imageRef());
+        if (c.config().labels() != null) m.putAll(c.config().labels());
+        return m;
+    }
+
+    static UncheckedIOException io(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.berth.engine.container;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a container was created with, in engine terms: everything {@code create} fixes and {@code start} reads.
+ * Nulls mean "not set" (the image's value applies); the create-time merge with the image is done once, in
+ * {@link ContainerService#create}, and stored as {@link Container#config()}.
+ */
+public record ContainerSpec(
+        String image,
+        List<String> cmd,
+        List<String> entrypoint,
+        List<String> env,
+        String workingDir,
+        String user,
+        String hostname,
+        String domainname,
+        Map<String, String> labels,
+        String stopSignal,
+        Integer stopTimeout,
+        boolean tty,
+        boolean openStdin,
+        boolean stdinOnce,
+        HostSettings host) {
+
+    /** The HostConfig part: how the container is run on this host. */
+    public record HostSettings(
+            boolean autoRemove,
+            String networkMode,
+            RestartPolicy restartPolicy,
+            boolean privileged,
+            boolean readonlyRootfs,
+            List<String> capAdd,
+            List<String> capDrop,
+            List<String> securityOpt,
+            long shmSize,
+            boolean init) {
+
+        public static final HostSettings DEFAULT =
+                new HostSettings(false, "default", RestartPolicy.NO, false, false, List.of(), List.of(), List.of(), 0, false);
+    }
+
+    public record RestartPolicy(String name, int maximumRetryCount) {
+        public static final RestartPolicy NO = new RestartPolicy("no", 0);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.berth.engine.logs;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Reads the log conmon writes in the CRI "k8s-file" format: one line per chunk,
+ * {@code <RFC 3339 time> <stdout|stderr> <P|F> <content>}, where P marks a partial line whose newline is still to
+ * come. Full lines are given back with their newline, as Docker's logs have them.
+ */
+public final class CriLogReader {
+    private CriLogReader() {}
+
+    /** Receives entries; returns false when the reader should stop (the client went away). */
+    @FunctionalInterface
+    public interface Sink {
+        boolean accept(LogEntry entry) throws IOException;
+    }
+
+    private static final long FOLLOW_POLL_MILLIS = 25;
+
+    /**
+     * Sends the entries {@code query} asks for to {@code sink}. With {@code follow}, keeps reading new entries until
+     * {@code producing} turns false and everything written before that has been read.
+     */
+    public static void read(Path file, LogQuery query, BooleanSupplier producing, Sink sink)
+            throws IOException, InterruptedException {
+        try (InputStream raw = openOrEmpty(file, query.follow())) {
+            if (raw == null) return;
+            var in = new BufferedInputStream(raw, 64 * 1024);
+            var lines = new LineSplitter(in);
+            if (query.tail() >= 0) {
+                if (!drainTail(lines, query, sink)) return;
+            } else if (!drain(lines, query, sink)) {
+                return;
+            }
+            while (query.follow()) {
+                boolean more = producing.getAsBoolean();
+                if (!drain(lines, query, sink)) return;
+                if (!more) break;
+                Thread.sleep(FOLLOW_POLL_MILLIS);
+            }
+            LogEntry rest = lines.flushPartial();
+            if (rest != null && query.wants(rest)) sink.accept(rest);
+        }
+    }
+
+    private static InputStream openOrEmpty(Path file, boolean follow) throws IOException {
+        try {
+            return Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            // A created container has no log yet: nothing to show.
+            return follow ? InputStream.nullInputStream() : null;
+        }
+    }
+
+    private static boolean drain(LineSplitter lines, LogQuery q, Sink sink) throws IOException {
+        LogEntry e;
+        while ((e = lines.next()) != null) {
+            if (q.until() != null && e.time().isAfter(q.until())) return false;
+            if (q.wants(e) && !sink.accept(e)) return false;
+        }
+        return true;
+    }
+
+    private static boolean drainTail(LineSplitter lines, LogQuery q, Sink sink) throws IOException {
+        var last = new ArrayDeque<LogEntry>();
+        LogEntry e;
+        while ((e = lines.next()) != null) {
+            if (!q.wants(e)) continue;
+            last.addLast(e);
+            if (last.size() > q.tail()) last.removeFirst();
+        }
+        for (LogEntry x : last) if (!sink.accept(x)) return false;
+        return true;
+    }
+
+    /**
+     * Splits the file into entries, joining partial chunks. A line without its final newline (conmon still writing
+     * it) is held back until the rest arrives, so a follower never sees half a record.
+     */
+    static final class LineSplitter {
+        private final InputStream in;
+        private final ByteArrayOutputStream pendingLine = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private LogEntry.Stream lastStream = LogEntry.Stream.STDOUT;
+        private Instant lastTime = Instant.EPOCH;
+        private LogEntry held;
+
+        private LogEntry takeHeld() {
+            var h = held;
+            held = null;
+            return h;
+        }
+
+        LineSplitter(InputStream in) {
+            this.in = in;
+        }
+
+        LogEntry next() throws IOException {
+            if (held != null) return takeHeld();
+            while (true) {
+                byte[] line = readLine();
+                if (line == null) return null;
+                LogEntry e = parse(line);
+                if (e != null) return e;
+            }
+        }
+
+        private byte[] readLine() throws IOException {
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                if (b == '\n') {
+                    byte[] line = pendingLine.toByteArray();
+                    pendingLine.reset();
+                    return line;
+                }
+                pendingLine.write(b);
+            }
+            return null;
+        }
+
+        /** Output that ended without a newline is logged as partial chunks only; at the end it is still output. */
+        LogEntry flushPartial() {
+            if (partial.size() == 0) return null;
+            byte[] data = partial.toByteArray();
+            partial.reset();
+            return new LogEntry(lastStream, lastTime, data);
+        }
+
+        private LogEntry parse(byte[] line) {
+            int s1 = indexOf(line, (byte) ' ', 0);
+            int s2 = s1 < 0 ? -1 : indexOf(line, (byte) ' ', s1 + 1);
+            int s3 = s2 < 0 ? -1 : indexOf(line, (byte) ' ', s2 + 1);
+            if (s3 < 0) return null;
+            Instant time;
+            try {
+                time = Instant.parse(new String(line, 0, s1, StandardCharsets.US_ASCII));
+            } catch (DateTimeParseException ex) {
+                return null;
+            }
+            String stream = new String(line, s1 + 1, s2 - s1 - 1, StandardCharsets.US_ASCII);
+            boolean full = line[s2 + 1] == 'F';
+            var st = stream.equals("stderr") ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT;
+            if (partial.size() > 0 && st != lastStream) {
+                // A partial line on one stream is not continued by the other stream: close it first.
+                held = flushPartial();
+            }
+            partial.write(line, s3 + 1, line.length - s3 - 1);
+            lastStream = st;
+            lastTime = time;
+            if (!full) return held != null ? takeHeld() : null;
+            partial.write('\n');
+            byte[] data = partial.toByteArray();
+            partial.reset();
+            var entry = new LogEntry(st, time, data);
+            if (held != null) {
+                var first = takeHeld();
+                held = entry;
+                return first;
+            }
+            return entry;
+        }
+
+        private static int indexOf(byte[] a, byte b, int from) {
+            for (int i = from; i < a.length; i++) if (a[i] == b) return i;
+            return -1;
+        }
+    }
+}

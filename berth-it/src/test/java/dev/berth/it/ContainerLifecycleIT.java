@@ -1,0 +1,171 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The container lifecycle as a user drives it with {@code berth}, on real runc, conmon and overlayfs. */
+class ContainerLifecycleIT {
+    static TestDaemon daemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = TestDaemon.started();
+        daemon.loadBusybox();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) daemon.close();
+    }
+
+    @Test
+    void runRm_printsOutput_andLeavesNoContainer() throws Exception {
+        var r = daemon.berth("run", "--rm", "busybox", "echo", "hello");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("hello\n");
+        assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
+    }
+
+    @Test
+    void run_keepsStdoutAndStderrApart_andReturnsTheExitCode() throws Exception {
+        var r = daemon.berth("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.out()).isEqualTo("out\n");
+        assertThat(r.err()).isEqualTo("err\n");
+    }
+
+    @Test
+    void detachedServer_isListed_logged_stopped_andRemoved() throws Exception {
+        var run = daemon.berth("run", "-d", "--name", "web", "busybox", "sh", "-c", "echo serving; exec httpd -f -p 8080");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        String id = run.out().strip();
+        assertThat(id).matches("[0-9a-f]{64}");
+
+        var ps = daemon.berth("ps");
+        assertThat(ps.out()).startsWith("CONTAINER ID   IMAGE");
+        assertThat(ps.out()).contains(id.substring(0, 12)).contains("web").contains("Up ");
+
+        assertThat(waitForLogs("web", "serving\n")).isTrue();
+
+        var stop = daemon.berth("stop", "-t", "2", "web");
+        assertThat(stop.exit()).as(stop.toString()).isZero();
+        assertThat(stop.out()).isEqualTo("web\n");
+        assertThat(daemon.berth("ps", "-q").out()).isEmpty();
+        // httpd dies on SIGTERM: 128 + 15.
+        assertThat(daemon.berth("ps", "-a", "--format", "{{.Names}} {{.Status}}").out()).startsWith("web Exited (143)");
+        assertThat(daemon.berth("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "web").out()).isEqualTo("exited 143\n");
+
+        var rm = daemon.berth("rm", "web");
+        assertThat(rm.exit()).as(rm.toString()).isZero();
+        assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
+    }
+
+    private boolean waitForLogs(String name, String expected) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (daemon.berth("logs", name).out().equals(expected)) return true;
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    @Test
+    void removingARunningContainer_needsForce() throws Exception {
+        daemon.berth("run", "-d", "--name", "busy", "busybox", "sleep", "300");
+        var rm = daemon.berth("rm", "busy");
+        assertThat(rm.exit()).isEqualTo(1);
+        assertThat(rm.err()).contains("cannot remove container \"/busy\": container is running");
+        assertThat(daemon.berth("ps", "-q").out()).isNotEmpty();
+        var force = daemon.berth("rm", "-f", "busy");
+        assertThat(force.exit()).as(force.toString()).isZero();
+        assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
+    }
+
+    @Test
+    void missingCommand_exits127_withDockersMessage() throws Exception {
+        var r = daemon.berth("run", "--rm", "busybox", "no-such-command");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(127);
+        assertThat(r.err()).contains("executable file not found");
+        assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
+    }
+
+    @Test
+    void unknownImage_isAClearError() throws Exception {
+        var r = daemon.berth("run", "--rm", "no-such-image");
+        assertThat(r.exit()).isEqualTo(125);
+        assertThat(r.err()).contains("no-such-image");
+    }
+
+    @Test
+    void duplicateOrInvalidName_isRefused_andChangesNothing() throws Exception {
+        assertThat(daemon.berth("create", "--name", "twin", "busybox", "true").exit()).isZero();
+        var dup = daemon.berth("create", "--name", "twin", "busybox", "true");
+        assertThat(dup.exit()).isEqualTo(125);
+        assertThat(dup.err()).contains("The container name \"/twin\" is already in use");
+        var bad = daemon.berth("create", "--name", "bad name!", "busybox", "true");
+        assertThat(bad.exit()).isEqualTo(125);
+        assertThat(bad.err()).contains("Invalid container name");
+        assertThat(daemon.berth("ps", "-a", "--format", "{{.Names}}").out()).isEqualTo("twin\n");
+        daemon.berth("rm", "twin");
+    }
+
+    @Test
+    void createOptions_reachTheProcess() throws Exception {
+        var r = daemon.berth("run", "--rm", "-e", "GREETING=hi there", "-w", "/tmp", "-u", "65534", "-h", "box",
+                "busybox", "sh", "-c", "echo \"$GREETING|$(pwd)|$(id -u)|$(hostname)\"");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("hi there|/tmp|65534|box\n");
+    }
+
+    @Test
+    void entrypointOverride_andImageCmd() throws Exception {
+        var r = daemon.berth("run", "--rm", "--entrypoint", "echo", "busybox", "a", "b");
+        assertThat(r.out()).isEqualTo("a b\n");
+        // The image's CMD is ["sh"]: with stdin closed, sh exits 0 at once.
+        assertThat(daemon.berth("run", "--rm", "busybox").exit()).isZero();
+    }
+
+    @Test
+    void logs_tail_andTimestamps() throws Exception {
+        var id = daemon.berth("run", "-d", "busybox", "sh", "-c", "for i in 1 2 3; do echo line$i; done").out().strip();
+        assertThat(daemon.berth("wait", id).out()).isEqualTo("0\n");
+        assertThat(daemon.berth("logs", id).out()).isEqualTo("line1\nline2\nline3\n");
+        assertThat(daemon.berth("logs", "--tail", "1", id).out()).isEqualTo("line3\n");
+        assertThat(daemon.berth("logs", "-t", id).out().lines().toList())
+                .allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z line\\d"));
+        daemon.berth("rm", id);
+    }
+
+    @Test
+    void kill_rename_restart_wait() throws Exception {
+        daemon.berth("run", "-d", "--name", "k1", "busybox", "sleep", "300");
+        assertThat(daemon.berth("rename", "k1", "k2").exit()).isZero();
+        assertThat(daemon.berth("kill", "-s", "USR1", "k2").exit()).isZero();
+        assertThat(daemon.berth("wait", "k2").out()).isEqualTo("138\n");
+        assertThat(daemon.berth("restart", "k2").exit()).isZero();
+        assertThat(daemon.berth("inspect", "--format", "{{.State.Running}}", "k2").out()).isEqualTo("true\n");
+        assertThat(daemon.berth("kill", "k2").out()).isEqualTo("k2\n");
+        assertThat(daemon.berth("wait", "k2").out()).isEqualTo("137\n");
+        var stopped = daemon.berth("kill", "k2");
+        assertThat(stopped.exit()).isEqualTo(1);
+        assertThat(stopped.err()).contains("is not running");
+        daemon.berth("rm", "k2");
+    }
+
+    @Test
+    void ps_filtersAndFormats() throws Exception {
+        daemon.berth("run", "-d", "--name", "f1", "-l", "tier=web", "busybox", "sleep", "300");
+        daemon.berth("run", "--name", "f2", "busybox", "sh", "-c", "exit 2");
+        assertThat(daemon.berth("ps", "-a", "--filter", "status=exited", "--format", "{{.Names}}").out()).isEqualTo("f2\n");
+        assertThat(daemon.berth("ps", "--filter", "label=tier=web", "--format", "{{.Names}}").out()).isEqualTo("f1\n");
+        assertThat(daemon.berth("ps", "-a", "--filter", "exited=2", "--format", "{{.Names}}").out()).isEqualTo("f2\n");
+        assertThat(daemon.berth("ps", "-a", "--filter", "name=f", "-q").out().lines()).hasSize(2);
+        assertThat(daemon.berth("ps", "-l", "--format", "{{.Names}}").out()).isEqualTo("f2\n");
+        var prune = daemon.berth("container", "prune", "-f");
+        assertThat(prune.out()).contains("Deleted Containers:");
+        assertThat(daemon.berth("ps", "-a", "--format", "{{.Names}}").out()).isEqualTo("f1\n");
+        daemon.berth("rm", "-f", "f1");
+    }
+}

@@ -1,0 +1,66 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code kill -9} of the daemon loses nothing: containers keep running, records and exit codes survive. */
+class CrashRecoveryIT {
+    static TestDaemon daemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = TestDaemon.started();
+        daemon.loadBusybox();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) daemon.close();
+    }
+
+    @Test
+    void kill9_whileContainersRun_losesNothing() throws Exception {
+        String runner = daemon.berth("run", "-d", "--name", "runner", "busybox", "sh", "-c", "echo before; sleep 300").out().strip();
+        String quitter = daemon.berth("run", "-d", "--name", "quitter", "busybox", "sh", "-c", "sleep 2; exit 7").out().strip();
+        daemon.berth("create", "--name", "idle", "busybox", "true");
+        int pid = Integer.parseInt(daemon.berth("inspect", "--format", "{{.State.Pid}}", "runner").out().strip());
+        assertThat(pid).isPositive();
+
+        daemon.kill9();
+        // The container does not depend on the daemon process.
+        assertThat(ProcessHandle.of(pid)).isPresent();
+        // Let "quitter" exit while no daemon is watching.
+        Thread.sleep(3000);
+        daemon.start();
+
+        assertThat(daemon.berth("ps", "-a", "--format", "{{.Names}}").out().lines().sorted().toList())
+                .containsExactly("idle", "quitter", "runner");
+        assertThat(daemon.berth("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", "runner").out())
+                .isEqualTo("running " + pid + "\n");
+        assertThat(daemon.berth("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "quitter").out())
+                .isEqualTo("exited 7\n");
+        assertThat(daemon.berth("logs", "runner").out()).isEqualTo("before\n");
+
+        // The adopted container is fully controllable again.
+        assertThat(daemon.berth("stop", "-t", "1", "runner").exit()).isZero();
+        assertThat(daemon.berth("inspect", "--format", "{{.State.ExitCode}}", runner).out()).isEqualTo("143\n");
+        assertThat(ProcessHandle.of(pid)).isEmpty();
+        assertThat(daemon.berth("start", "idle").exit()).isZero();
+        assertThat(daemon.berth("wait", "idle").out()).isEqualTo("0\n");
+        assertThat(quitter).isNotEmpty();
+    }
+
+    @Test
+    void secondDaemon_onTheSameDataRoot_isRefused() throws Exception {
+        var r = Cli.run(java.util.List.of(TestDaemon.REPO.resolve("bin/berthd").toString(), "-H", "unix:///tmp/bit-second.sock",
+                "--data-root", daemon.dataRoot().toString(), "--exec-root", "/tmp/bit-second-run"), java.util.Map.of(), null);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("another berthd is already running with data root");
+        assertThat(daemon.ping()).isTrue();
+        assertThat(Files.exists(java.nio.file.Path.of("/tmp/bit-second.sock"))).isFalse();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.berth.it;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private berthd for a test class: its own socket, data root and exec root under a temporary directory, started
+ * through {@code bin/berthd} exactly as a user starts it. {@link #kill9()} and {@link #start()} simulate crashes.
+ * On close it stops the daemon, removes its containers' tasks and mounts, and deletes the directory.
+ */
+public final class TestDaemon implements AutoCloseable {
+    public static final Path REPO = Path.of(System.getProperty("berth.repo", "..")).toAbsolutePath().normalize();
+
+    private final Path dir;
+    private final Path socket;
+    private Process process;
+
+    public TestDaemon() throws IOException {
+        // Short paths: unix socket paths are limited to 108 bytes.
+        this.dir = Files.createTempDirectory(Path.of("/tmp"), "bit");
+        this.socket = dir.resolve("d.sock");
+    }
+
+    public static TestDaemon started() throws Exception {
+        var d = new TestDaemon();
+        d.start();
+        return d;
+    }
+
+    public String host() {
+        return "unix://" + socket;
+    }
+
+    public Path dataRoot() {
+        return dir.resolve("data");
+    }
+
+    public Path execRoot() {
+        return dir.resolve("run");
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public void start() throws Exception {
+        var cmd = List.of(REPO.resolve("bin/berthd").toString(), "-H", host(), "--data-root", dataRoot().toString(),
+                "--exec-root", execRoot().toString(), "--config-file", writeEmptyConfig().toString(), "-D");
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("berthd.log").toFile())).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) throw new IllegalStateException("berthd exited at start:\n" + log());
+            if (ping()) return;
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("berthd did not answer /_ping in 30 s:\n" + log());
+    }
+
+    private Path writeEmptyConfig() throws IOException {
+        Path p = dir.resolve("daemon.json");
+        if (!Files.exists(p)) Files.writeString(p, "{}");
+        return p;
+    }
+
+    public boolean ping() {
+        try {
+            return request("GET", "/_ping", null).contains("200 OK");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** One raw HTTP/1.1 request over the socket; returns the whole response as text. */
+    public String request(String method, String path, String jsonBody) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
+            String head = method + " " + path + " HTTP/1.1\r\nHost: berth\r\nConnection: close\r\n"
+                    + (jsonBody == null ? "" : "Content-Type: application/json\r\n")
+                    + "Content-Length: " + body.length + "\r\n\r\n";
+            ch.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
+            ch.write(ByteBuffer.wrap(body));
+            var out = new java.io.ByteArrayOutputStream();
+            ByteBuffer buf = ByteBuffer.allocate(65536);
+            while (ch.read(buf) > 0) {
+                out.write(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Simulates a crash: SIGKILL, no shutdown hooks. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public void stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) return;
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) kill9();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("berthd.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    // ---- clients --------------------------------------------------------------------------------------------
+
+    public Cli.Result berth(String... args) throws Exception {
+        return Cli.run(berthCommand(args), Map.of(), null);
+    }
+
+    public Cli.Result berthWithInput(String input, String... args) throws Exception {
+        return Cli.run(berthCommand(args), Map.of(), input);
+    }
+
+    private List<String> berthCommand(String... args) {
+        var cmd = new ArrayList<String>();
+        cmd.add(REPO.resolve("bin/berth").toString());
+        cmd.add("-H");
+        cmd.add(host());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The unmodified Docker CLI pointed at this daemon. */
+    public Cli.Result docker(String... args) throws Exception {
+        var cmd = new ArrayList<String>();
+        cmd.add("/usr/local/bin/docker");
+        cmd.addAll(List.of(args));
+        return Cli.run(cmd, Map.of("DOCKER_HOST", host(), "DOCKER_CONFIG", dir.resolve("docker-config").toString()), null);
+    }
+
+    /** Imports the shared busybox rootfs tar as busybox:latest. */
+    public void loadBusybox() throws Exception {
+        var r = berth("image", "import", "--change", "CMD [\"sh\"]", Busybox.tar().toString(), "busybox:latest");
+        if (r.exit() != 0) throw new IllegalStateException("busybox import failed: " + r + "\n" + log());
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (process != null && !process.isAlive()) start();
+            // Remove every container so no task, mount or cgroup outlives the test.
+            var ids = berth("ps", "-aq", "--no-trunc").out().lines().filter(s -> !s.isBlank()).toList();
+            if (!ids.isEmpty()) {
+                var cmd = new ArrayList<String>(List.of("rm", "-f"));
+                cmd.addAll(ids);
+                berth(cmd.toArray(String[]::new));
+            }
+        } catch (Exception e) {
+            System.err.println("cleanup of " + dir + " failed: " + e);
+        } finally {
+            stop();
+            Cli.run(List.of("sh", "-c", "grep -o ' " + dir + "[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l"), Map.of(), null);
+            Cli.run(List.of("rm", "-rf", dir.toString()), Map.of(), null);
+        }
+    }
+}
