@@ -185,7 +185,9 @@ final class GoFmt {
 
     private static void printArg(StringBuilder b, Object arg, int verb, Spec f, int depth) {
         if (arg == null || arg == Values.MISSING) {
-            if (verb == 'v' || verb == 'T' || depth > 0) {
+            if (depth > 0) {
+                b.append("<nil>"); // a nil inside a collection prints bare whatever the verb
+            } else if (verb == 'v' || verb == 'T') {
                 b.append(pad("<nil>", f));
             } else {
                 badVerb(b, verb, null, f);
@@ -199,7 +201,7 @@ final class GoFmt {
         switch (Values.kind(arg)) {
             case BOOL -> {
                 if (verb == 't' || verb == 'v') {
-                    b.append(pad(arg.toString(), f, true));
+                    b.append(pad(arg.toString(), f));
                 } else {
                     badVerb(b, verb, arg, f);
                 }
@@ -261,8 +263,13 @@ final class GoFmt {
         b.append(')');
     }
 
-    /** Pads to the width in runes with spaces; strings ignore the 0 flag, as in current Go. */
+    /** Pads to the width in runes, with zeros on the left under the 0 flag (Go pads strings so too). */
     private static String pad(String s, Spec f) {
+        return pad(s, f, f.zero && !f.minus);
+    }
+
+    /** Pads with spaces: for text whose zero padding was already done or is not wanted (%U, Inf). */
+    private static String padSpaces(String s, Spec f) {
         return pad(s, f, false);
     }
 
@@ -271,7 +278,7 @@ final class GoFmt {
         if (f.width <= n) {
             return s;
         }
-        String fill = (zeroFill && f.zero ? "0" : " ").repeat(f.width - n);
+        String fill = (zeroFill ? "0" : " ").repeat(f.width - n);
         return f.minus ? s + fill : fill + s;
     }
 
@@ -297,11 +304,11 @@ final class GoFmt {
             case 'o', 'O' -> radix = 8;
             case 'x', 'X' -> radix = 16;
             case 'c' -> {
-                b.append(pad(Character.toString(rune(v)), f, true));
+                b.append(pad(Character.toString(rune(v)), f));
                 return;
             }
             case 'q' -> {
-                b.append(pad(GoText.quoteRune(rune(v), f.plus), f, true));
+                b.append(pad(GoText.quoteRune(rune(v), f.plus), f));
                 return;
             }
             case 'U' -> {
@@ -310,7 +317,7 @@ final class GoFmt {
                 hex = "0".repeat(Math.max(0, Math.max(4, f.prec) - hex.length())) + hex;
                 int cp = rune(v);
                 boolean printable = f.sharp && u.bitLength() <= 31 && cp == u.intValue() && GoText.isPrint(cp);
-                b.append(pad("U+" + hex + (printable ? " '" + Character.toString(cp) + "'" : ""), f, true));
+                b.append(padSpaces("U+" + hex + (printable ? " '" + Character.toString(cp) + "'" : ""), f));
                 return;
             }
             default -> {
@@ -325,7 +332,7 @@ final class GoFmt {
         }
         if (f.prec >= 0) {
             if (f.prec == 0 && v.signum() == 0) {
-                b.append(" ".repeat(Math.max(f.width, 0)));
+                b.append(padSpaces("", f));
                 return;
             }
             digits = "0".repeat(Math.max(0, f.prec - digits.length())) + digits;
@@ -346,7 +353,7 @@ final class GoFmt {
             };
         }
         String sign = negative ? "-" : f.plus ? "+" : f.space ? " " : "";
-        b.append(pad(sign + prefix + digits, f));
+        b.append(padSpaces(sign + prefix + digits, f));
     }
 
     private static void fmtFloat(StringBuilder b, Object arg, int verb, Spec f) {
@@ -371,10 +378,10 @@ final class GoFmt {
             sign = " ";
         }
         boolean finite = !Double.isNaN(v) && !Double.isInfinite(v);
-        if (f.zero && finite && f.width > sign.length() + s.length()) {
+        if (f.zero && !f.minus && finite && f.width > sign.length() + s.length()) {
             b.append(sign).append("0".repeat(f.width - sign.length() - s.length())).append(s);
         } else {
-            b.append(pad(sign + s, f));
+            b.append(padSpaces(sign + s, f));
         }
     }
 
