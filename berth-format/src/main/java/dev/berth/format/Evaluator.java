@@ -89,7 +89,7 @@ final class Evaluator {
             case DotNode d -> dot;
             case NilNode n -> throw s.error("nil is not a command");
             case NumberNode n -> idealConstant(n);
-            case StringNode s -> s.text();
+            case StringNode str -> str.text();
             default -> throw s.error("can't evaluate command " + GoText.quote(first.toString()));
         };
     }

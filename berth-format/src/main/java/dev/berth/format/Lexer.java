@@ -33,6 +33,8 @@ final class Lexer {
     private int start;
     private int width;
     private int parenDepth;
+    private int countedTo;
+    private int linesBefore;
 
     private Lexer(String input) {
         this.input = input;
@@ -69,12 +71,14 @@ final class Lexer {
         pos -= width;
     }
 
+    /** 1 + the newlines before offset; offsets only grow, so counting resumes where it stopped. */
     private int lineAt(int offset) {
-        int line = 1;
-        for (int i = input.indexOf('\n'); i >= 0 && i < offset; i = input.indexOf('\n', i + 1)) {
-            line++;
+        for (; countedTo < offset; countedTo++) {
+            if (input.charAt(countedTo) == '\n') {
+                linesBefore++;
+            }
         }
-        return line;
+        return 1 + linesBefore;
     }
 
     private void emit(Type type) {

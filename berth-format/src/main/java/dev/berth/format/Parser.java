@@ -38,11 +38,15 @@ final class Parser {
     /** The name templates are parsed under; Docker parses its formats as "". */
     static final String NAME = "";
 
+    /** Go allows 10000 nested parentheses; a Java thread's default stack holds fewer. */
+    private static final int MAX_PAREN_DEPTH = 500;
+
     private final TokenStream in;
     private final Set<String> functions;
     private final Map<String, ListNode> trees;
     private List<String> vars = new ArrayList<>(List.of("$"));
     private int rangeDepth;
+    private int parenDepth;
 
     private Parser(List<Token> tokens, Set<String> functions, Map<String, ListNode> trees) {
         this.in = new TokenStream(tokens);
@@ -429,7 +433,15 @@ final class Parser {
                 }
             }
             case LEFT_PAREN -> {
-                return pipeline("parenthesized pipeline", Type.RIGHT_PAREN);
+                if (parenDepth >= MAX_PAREN_DEPTH) {
+                    throw in.error("max expression depth exceeded");
+                }
+                parenDepth++;
+                try {
+                    return pipeline("parenthesized pipeline", Type.RIGHT_PAREN);
+                } finally {
+                    parenDepth--;
+                }
             }
             case STRING, RAW_STRING -> {
                 return new StringNode(t.pos(), t.val(), unquote(t.val()));

@@ -1,6 +1,5 @@
 package dev.berth.format;
 
-import dev.berth.format.Functions.Func;
 import dev.berth.format.Node.ListNode;
 import java.util.Map;
 
@@ -36,7 +35,12 @@ public final class Template {
 
     /** Parses a template; throws {@link TemplateException} with Go's message when it is malformed. */
     public static Template parse(String source) {
-        return new Template(source, Parser.parse(source, Functions.BASIC.keySet()), false);
+        try {
+            return new Template(source, Parser.parse(source, Functions.BASIC.keySet()), false);
+        } catch (StackOverflowError e) {
+            // Deeply nested actions recurse beyond the stack; report it as a template problem.
+            throw new TemplateException("template: " + Parser.NAME + ": template is nested too deeply");
+        }
     }
 
     /**
@@ -64,12 +68,20 @@ public final class Template {
      * I/O failures of out surface as {@link java.io.UncheckedIOException}.
      */
     public void execute(Object data, Appendable out) {
-        Executor.execute(this, data, out, Functions.BASIC);
+        run(data, out, Functions.BASIC);
     }
 
     /** Executes with docker/cli's header functions, which leave header texts as they are. */
     void executeHeader(Object header, Appendable out) {
-        Executor.execute(this, header, out, Functions.HEADER);
+        run(header, out, Functions.HEADER);
+    }
+
+    private void run(Object data, Appendable out, Map<String, Functions.Func> funcs) {
+        try {
+            Executor.execute(this, data, out, funcs);
+        } catch (StackOverflowError e) {
+            throw new TemplateException("template: " + Parser.NAME + ": template is nested too deeply to execute");
+        }
     }
 
     boolean missingKeyError() {

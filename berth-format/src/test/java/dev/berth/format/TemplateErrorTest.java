@@ -135,4 +135,20 @@ class TemplateErrorTest {
                 .isInstanceOf(TemplateException.class);
         assertThat(out).hasToString("a1b");
     }
+
+    @Test
+    void execute_whenTemplatesRecurseForever_stopsAtTheDepthLimit() {
+        Template t = Template.parse("{{define \"r\"}}x{{template \"r\" .}}{{end}}{{template \"r\" .}}");
+
+        assertThatThrownBy(() -> t.execute(null))
+                .isInstanceOf(TemplateException.class)
+                .hasMessageEndingWith("exceeded maximum template depth (1000)");
+    }
+
+    @Test
+    void parse_whenParenthesesNestTooDeeply_isRefusedLikeGo() {
+        String deep = "{{" + "(".repeat(600) + "1" + ")".repeat(600) + "}}";
+
+        assertThatThrownBy(() -> Template.parse(deep)).hasMessage("template: :1: max expression depth exceeded");
+    }
 }
