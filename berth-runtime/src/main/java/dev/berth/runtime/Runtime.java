@@ -76,8 +76,18 @@ public interface Runtime {
     /** Releases watchers and threads; running tasks keep running (their monitors are separate processes). */
     void close();
 
-    /** What to create. The bundle holds config.json and rootfs; the log path is where the monitor writes stdio. */
-    record CreateRequest(String id, Path bundle, Path logPath, boolean terminal, boolean stdin) {}
+    /**
+     * What to create. The bundle holds config.json and rootfs; the log path is where the monitor writes stdio.
+     * {@code terminal} must match the bundle's {@code process.terminal}. With {@code stdin}, the task's stdin is a
+     * pipe fed by attach connections; it is closed for good when an attach connection ends its input
+     * ({@link AttachConnection#closeStdin} or closing the connection), Docker's {@code StdinOnce}, unless
+     * {@code keepStdinOpen}, in which case it stays open until the task exits and no client can close it.
+     */
+    record CreateRequest(String id, Path bundle, Path logPath, boolean terminal, boolean stdin, boolean keepStdinOpen) {
+        public CreateRequest(String id, Path bundle, Path logPath, boolean terminal, boolean stdin) {
+            this(id, bundle, logPath, terminal, stdin, false);
+        }
+    }
 
     record Task(String id, int pid) {}
 

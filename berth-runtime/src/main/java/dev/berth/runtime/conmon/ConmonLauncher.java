@@ -1,0 +1,116 @@
+package dev.berth.runtime.conmon;
+
+import dev.berth.common.Json;
+import dev.berth.runtime.Runtime.CreateRequest;
+import dev.berth.runtime.Runtime.RuntimeFailure;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Starts one conmon 2.1 per task and waits until it reports the container created.
+ *
+ * <p>conmon double-forks: the process started here writes the monitor's pid to {@code -P} and exits at once; the
+ * grandchild runs {@code runc create} and reports the outcome as one JSON line on the fd named by
+ * {@code _OCI_SYNCPIPE}: {@code {"data": <pid>}}, or {@code {"data": -1, "message": "<runc's stderr>"}} (conmon
+ * {@code src/parent_pipe_fd.c}, {@code write_sync_fd}). Java passes a child only fds 0-2, so a shell gives conmon the
+ * Java stdout pipe as fd 3 and points conmon's own fd 1 at the stderr pipe:
+ * {@code sh -c 'exec "$@" 3>&1 1>&2' sh conmon ...}. conmon prints option errors on stdout and its early failures on
+ * stderr; both land in the stderr pipe, which the grandchild lets go of (dup2 of /dev/null) before it runs runc.
+ */
+final class ConmonLauncher {
+
+    /** Environment a daemon may carry that runc or conmon would act on wrongly for a container. */
+    private static final List<String> SCRUBBED_ENV =
+            List.of("NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "_OCI_STARTPIPE", "_OCI_ATTACHPIPE");
+
+    private final Path conmon;
+    private final Path runc;
+    private final StateLayout layout;
+    private final List<String> runcGlobalArgs;
+
+    ConmonLauncher(Path conmon, Path runc, StateLayout layout, List<String> runcGlobalArgs) {
+        this.conmon = conmon;
+        this.runc = runc;
+        this.layout = layout;
+        this.runcGlobalArgs = List.copyOf(runcGlobalArgs);
+    }
+
+    List<String> argv(CreateRequest r) {
+        String id = r.id();
+        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" 3>&1 1>&2", "sh",
+                conmon.toString(), "--api-version", "1",
+                "-c", id, "-u", id, "-n", id,
+                "-r", runc.toString(),
+                "-b", r.bundle().toAbsolutePath().toString(),
+                "-p", layout.containerPidFile(id).toString(),
+                "-P", layout.conmonPidFile(id).toString(),
+                "-0", layout.taskDir(id).toString(),
+                "--exit-dir", layout.exits().toString(),
+                "-l", "k8s-file:" + r.logPath().toAbsolutePath(),
+                "--full-attach",
+                "--socket-dir-path", layout.sockets().toString(),
+                "--log-level", "info"));
+        for (String arg : runcGlobalArgs) {
+            a.add("--runtime-arg");
+            a.add(arg);
+        }
+        if (r.terminal()) a.add("-t");
+        if (r.stdin()) a.add("-i");
+        if (r.stdin() && r.keepStdinOpen()) a.add("--leave-stdin-open");
+        return a;
+    }
+
+    /** Runs conmon for {@code r} and returns the container's pid once runc has created it. */
+    int launch(CreateRequest r) {
+        ProcessBuilder pb = new ProcessBuilder(argv(r))
+                // conmon writes "oom" into its working directory as well as the persist dir: keep both in the task's
+                .directory(layout.taskDir(r.id()).toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = pb.environment();
+        SCRUBBED_ENV.forEach(env::remove);
+        env.put("_OCI_SYNCPIPE", "3");
+
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot start conmon: " + e.getMessage(), e);
+        }
+        CompletableFuture<String> stderr = new CompletableFuture<>();
+        Thread.ofVirtual().name("conmon-stderr-" + r.id()).start(() -> stderr.complete(CommandRunner.slurp(p.getErrorStream())));
+
+        String line;
+        try (var sync = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            line = sync.readLine(); // one line, or end of file if conmon died before runc ran
+        } catch (IOException e) {
+            throw new RuntimeFailure("reading conmon's sync pipe: " + e.getMessage(), e);
+        }
+        int conmonExit;
+        try {
+            conmonExit = p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailure("interrupted while starting conmon", e);
+        }
+        String errors = stderr.join();
+
+        if (line != null && !line.isBlank()) {
+            var node = Json.MAPPER.readTree(line);
+            int data = node.path("data").asInt(-1);
+            if (data > 0) return data;
+            String message = node.path("message").asString("");
+            throw new RuntimeFailure(RuncClient.errorText(message, "runc create failed for " + r.id()));
+        }
+        throw new RuntimeFailure(RuncClient.errorText(errors,
+                "conmon exited with status " + conmonExit + " without reporting the container"));
+    }
+}
