@@ -31,6 +31,9 @@ public final class HumanTime {
 
     /** Go's time.RFC3339Nano: trailing zeros of the fraction dropped, no fraction when it is zero. */
     public static String rfc3339(Instant t) {
-        return DateTimeFormatter.ISO_INSTANT.format(t);
+        String base = DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t.atOffset(java.time.ZoneOffset.UTC).withNano(0));
+        if (t.getNano() == 0) return base + "Z";
+        String frac = String.format("%09d", t.getNano()).replaceAll("0+$", "");
+        return base + "." + frac + "Z";
     }
 }

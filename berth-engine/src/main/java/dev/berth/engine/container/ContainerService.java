@@ -131,6 +131,7 @@ public final class ContainerService {
     public void start(String idOrName) {
         Container c = index.find(idOrName);
         var lock = index.lock(c.id());
+        EngineException failed;
         lock.lock();
         try {
             c = current(c.id(), idOrName);
@@ -140,9 +141,21 @@ public final class ContainerService {
                 default -> { }
             }
             startLocked(c);
+            return;
+        } catch (EngineException e) {
+            failed = e;
         } finally {
             lock.unlock();
         }
+        // Docker removes an --rm container whose start failed: nothing of it would ever be used again.
+        if (c.spec().host().autoRemove() && !(failed instanceof EngineException.NotModified)) {
+            try {
+                remove(c.id(), true);
+            } catch (EngineException.NotFound ignored) {
+                // already gone
+            }
+        }
+        throw failed;
     }
 
     private void startLocked(Container c) {
@@ -158,7 +171,7 @@ public final class ContainerService {
             bundles.write(c, bundle, rootfs, files);
             Path logPath = logPath(id);
             runtime.create(new Runtime.CreateRequest(id, bundle, logPath, c.config().tty(), c.config().openStdin()));
-        } catch (Runtime.RuntimeFailure | IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             cleanupRun(id, bundle, true);
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             int code = StartErrors.exitCode(message);

@@ -1,0 +1,48 @@
+package dev.berth.engine.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.image.Image;
+import dev.berth.image.ImageConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ContainerDefaultsTest {
+    private static final ImageConfig IMAGE_CONFIG = new ImageConfig("app", null, List.of("PATH=/bin", "MODE=prod"),
+            List.of("/entry"), List.of("serve"), null, "/app", Map.of("a", "1"), null);
+    private static final Image IMAGE = new Image("sha256:" + "a".repeat(64), List.of("x:latest"), List.of(), null, null,
+            Instant.EPOCH, null, "amd64", "linux", IMAGE_CONFIG, List.of(), "sha256:" + "b".repeat(64), 0);
+
+    private static ContainerSpec spec(List<String> cmd, List<String> entrypoint, List<String> env) {
+        return new ContainerSpec("x", cmd, entrypoint, env, null, null, null, null, Map.of("b", "2"), null, null,
+                false, false, false, ContainerSpec.HostSettings.DEFAULT);
+    }
+
+    @Test
+    void merge_usesImageDefaults_whenNothingIsGiven() {
+        var c = ContainerDefaults.merge(spec(null, null, null), IMAGE);
+        assertThat(c.args()).containsExactly("/entry", "serve");
+        assertThat(c.user()).isEqualTo("app");
+        assertThat(c.workingDir()).isEqualTo("/app");
+        assertThat(c.labels()).containsEntry("a", "1").containsEntry("b", "2");
+    }
+
+    @Test
+    void merge_cmdReplacesImageCmd_butKeepsEntrypoint() {
+        assertThat(ContainerDefaults.merge(spec(List.of("debug"), null, null), IMAGE).args()).containsExactly("/entry", "debug");
+    }
+
+    @Test
+    void merge_entrypointDropsImageCmd_andEmptyEntrypointClearsIt() {
+        assertThat(ContainerDefaults.merge(spec(null, List.of("sh"), null), IMAGE).args()).containsExactly("sh");
+        assertThat(ContainerDefaults.merge(spec(List.of("ls"), List.of(""), null), IMAGE).args()).containsExactly("ls");
+    }
+
+    @Test
+    void merge_envOverridesByName_keepingImageOrder() {
+        var c = ContainerDefaults.merge(spec(null, null, List.of("MODE=dev", "NEW=1")), IMAGE);
+        assertThat(c.env()).containsExactly("PATH=/bin", "MODE=dev", "NEW=1");
+    }
+}
