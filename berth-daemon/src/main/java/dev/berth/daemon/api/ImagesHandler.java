@@ -94,7 +94,7 @@ public final class ImagesHandler {
     }
 
     private void remove(Exchange ex) {
-        var result = images.remove(ex.param("name"), ex.queryBool("force"), ex.queryBool("noprune"), containers::userOf);
+        var result = images.remove(ex.param("name"), ex.queryBool("force"), ex.queryBool("noprune"), containers::usesImage);
         ex.json(200, result.stream().map(d -> new ImageDeleteResponseItem(d.untagged(), d.deleted())).toList());
     }
 

@@ -66,9 +66,9 @@ public final class ContainerService {
         return index.all();
     }
 
-    /** True if any container was created from {@code imageId}: such an image cannot be deleted without force. */
-    public String userOf(String imageId) {
-        return index.all().stream().filter(c -> c.imageId().equals(imageId)).map(Container::id).findFirst().orElse(null);
+    /** Whether any container was created from {@code imageId}: such an image cannot be deleted without force. */
+    public boolean usesImage(String imageId) {
+        return index.all().stream().anyMatch(c -> c.imageId().equals(imageId));
     }
 
     public long sizeRw(String id) {
@@ -170,7 +170,8 @@ public final class ContainerService {
             var files = ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet);
             bundles.write(c, bundle, rootfs, files);
             Path logPath = logPath(id);
-            runtime.create(new Runtime.CreateRequest(id, bundle, logPath, c.config().tty(), c.config().openStdin()));
+            runtime.create(new Runtime.CreateRequest(id, bundle, logPath, c.config().tty(), c.config().openStdin(),
+                    c.config().openStdin() && !c.config().stdinOnce()));
         } catch (IOException | RuntimeException e) {
             cleanupRun(id, bundle, true);
             String message = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -1,0 +1,111 @@
+package dev.berth.engine.container;
+
+import dev.berth.common.AtomicFiles;
+import dev.berth.common.EngineException;
+import dev.berth.oci.BindMount;
+import dev.berth.oci.NetworkMode;
+import dev.berth.oci.OciSpecs;
+import dev.berth.oci.SeccompMode;
+import dev.berth.oci.SpecOptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a container's OCI bundle: {@code config.json} from the container's effective config and host settings, with
+ * Docker's defaults supplied by berth-oci. Runs after the rootfs is mounted, since users and groups are resolved
+ * from the image's own {@code /etc/passwd} and {@code /etc/group}.
+ */
+public class BundleBuilder {
+    /** Docker mounts its init (tini) at this path and runs it as PID 1 with {@code --init}. */
+    static final String INIT_PATH = "/sbin/docker-init";
+
+    private final Path initBinary;
+
+    /** @param initBinary a static init for {@code --init} (Debian's tini-static), or null if there is none */
+    public BundleBuilder(Path initBinary) {
+        this.initBinary = initBinary;
+    }
+
+    public BundleBuilder() {
+        this(Path.of("/usr/bin/tini-static"));
+    }
+
+    void write(Container c, Path bundle, Path rootfs, ContainerFiles.Written files) throws IOException {
+        AtomicFiles.write(bundle.resolve("config.json"), OciSpecs.toJson(OciSpecs.build(options(c, rootfs, files))));
+    }
+
+    SpecOptions options(Container c, Path rootfs, ContainerFiles.Written files) {
+        var config = c.config();
+        var host = c.spec().host();
+        List<String> args = config.args();
+        if (args.isEmpty()) throw EngineException.invalid("no command specified");
+        var mounts = new ArrayList<BindMount>();
+        mounts.add(BindMount.of(files.hostname(), "/etc/hostname", false));
+        mounts.add(BindMount.of(files.hosts(), "/etc/hosts", false));
+        mounts.add(BindMount.of(files.resolvConf(), "/etc/resolv.conf", false));
+        if (host.init()) {
+            if (initBinary == null || !Files.isExecutable(initBinary)) {
+                throw EngineException.failure("--init needs a static init binary at %s (Debian package tini)", initBinary);
+            }
+            mounts.add(BindMount.of(initBinary, INIT_PATH, true));
+            var withInit = new ArrayList<String>(List.of(INIT_PATH, "--"));
+            withInit.addAll(args);
+            args = withInit;
+        }
+        var security = SecurityOptions.parse(host.securityOpt());
+        return SpecOptions.builder()
+                .args(args)
+                .env(config.env() == null ? List.of() : config.env())
+                .cwd(config.workingDir())
+                .user(config.user())
+                .hostname(config.hostname())
+                .domainname(config.domainname())
+                .terminal(config.tty())
+                .stdinOpen(config.openStdin())
+                .rootfs(rootfs)
+                .readonlyRootfs(host.readonlyRootfs())
+                .extraMounts(mounts)
+                .networkMode("host".equals(host.networkMode()) ? NetworkMode.HOST : NetworkMode.NONE)
+                .cgroupsPath("/berth/" + c.id())
+                .capAdd(host.capAdd())
+                .capDrop(host.capDrop())
+                .privileged(host.privileged())
+                .seccomp(security.seccomp())
+                .noNewPrivileges(security.noNewPrivileges())
+                .shmSize(host.shmSize())
+                .build();
+    }
+
+    /** Docker's {@code --security-opt} values that apply to the spec; labels and AppArmor are accepted and ignored. */
+    record SecurityOptions(SeccompMode seccomp, boolean noNewPrivileges) {
+        static SecurityOptions parse(List<String> opts) {
+            SeccompMode seccomp = SeccompMode.DEFAULT;
+            boolean noNewPrivileges = false;
+            for (String opt : opts == null ? List.<String>of() : opts) {
+                int eq = opt.indexOf('=') >= 0 ? opt.indexOf('=') : opt.indexOf(':');
+                String key = eq < 0 ? opt : opt.substring(0, eq);
+                String value = eq < 0 ? "" : opt.substring(eq + 1);
+                switch (key) {
+                    case "seccomp" -> seccomp = value.equals("unconfined") ? SeccompMode.UNCONFINED
+                            : value.isEmpty() ? invalid(opt) : SeccompMode.custom(value);
+                    case "no-new-privileges" -> noNewPrivileges = switch (value) {
+                        case "", "true" -> true;
+                        case "false" -> false;
+                        default -> throw EngineException.invalid("invalid --security-opt 2: %s", opt);
+                    };
+                    case "label", "apparmor", "systempaths", "mask", "unmask", "writable-cgroups" -> { }
+                    default -> invalid(opt);
+                }
+            }
+            return new SecurityOptions(seccomp, noNewPrivileges);
+        }
+
+        private static SeccompMode invalid(String opt) {
+            throw EngineException.invalid("invalid --security-opt 2: \"%s\"", opt);
+        }
+    }
+}
