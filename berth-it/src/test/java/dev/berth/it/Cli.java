@@ -19,14 +19,14 @@ public final class Cli {
         }
     }
 
-    public static Result run(List<String> command, Map<String, String> env, String input) throws IOException, InterruptedException {
+    public static Result run(List<String> command, Map<String, String> env, byte[] input) throws IOException, InterruptedException {
         var pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         Process p = pb.start();
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         try (var stdin = p.getOutputStream()) {
-            if (input != null) stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            if (input != null) stdin.write(input);
         }
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

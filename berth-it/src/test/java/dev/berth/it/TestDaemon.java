@@ -129,6 +129,10 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     public Cli.Result berthWithInput(String input, String... args) throws Exception {
+        return berthWithInput(input.getBytes(java.nio.charset.StandardCharsets.UTF_8), args);
+    }
+
+    public Cli.Result berthWithInput(byte[] input, String... args) throws Exception {
         return Cli.run(berthCommand(args), Map.of(), input);
     }
 
