@@ -1,0 +1,1 @@
+"""Berth versus Docker Engine benchmark driver (issue 8). Standard library only."""
