@@ -133,10 +133,12 @@ def main(argv=None):
     with open(json_path, "w") as f:
         json.dump(results.to_json([e.name for e in engines]), f, indent=2)
     with open(os.path.join(cfg.results_dir, f"{stamp}.md"), "w") as f:
-        f.write(report.markdown_table(results) + "\n")
+        f.write(report.markdown_table(results) + "\n\n" + report.engine_notes(results.info) + "\n")
     disk = results.info.get("disk_write_MBps")
     print()
     print(report.text_table(results))
+    print()
+    print(report.engine_notes(results.info))
     if disk:
         print(f"\ndisk write speed (same run, fsync'd): {disk:.0f} MB/s")
     print(f"\nresults: {json_path}")

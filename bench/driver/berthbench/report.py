@@ -16,7 +16,8 @@ def cell(results, key, engine):
     s = results.stats(key, engine)
     reason = results.skipped.get(key, {}).get(engine)
     if s is None:
-        return reason or "-"
+        # The engine-wide reason is printed once under the table, not in every row.
+        return "unavailable" if reason and reason.startswith("unavailable") else reason or "-"
     text = num(s["median"]) if s["n"] == 1 else f"{num(s['median'])} ({num(s['min'])}-{num(s['max'])})"
     return text + (" [then failed]" if reason else "")
 
@@ -52,3 +53,20 @@ def markdown_table(results):
     for r in rows(results):
         out.append("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
     return "\n".join(out)
+
+
+def engine_notes(info):
+    lines = []
+    for name, e in info.get("engines", {}).items():
+        v = e.get("version") or {}
+        if e.get("unavailable"):
+            lines.append(f"{name}: unavailable: {e['unavailable']}")
+        else:
+            comps = ", ".join(f"{k} {x}" for k, x in (v.get("Components") or {}).items() if k != "Engine")
+            lines.append(f"{name}: {v.get('Version')} (API {v.get('ApiVersion')}{', ' + comps if comps else ''})")
+        if e.get("cli_missing"):
+            lines.append(f"{name} CLI: not measured: {e['cli_missing']}")
+        elif e.get("cli"):
+            lines.append(f"{name} CLI: {v.get('cli') or e['cli'][0]}")
+        lines.extend(f"{name}: {n}" for n in e.get("notes") or [])
+    return "\n".join(lines)
