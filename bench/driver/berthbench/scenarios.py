@@ -325,7 +325,7 @@ class Import(Scenario):
         c.request("DELETE", "/images/benchimport:api?force=1")
         out = {"f.api": size / api}
         try:
-            out["f.cli"] = size / engine.run_cli("import", tar, "benchimport:cli")
+            out["f.cli"] = size / engine.run_cli("image", "import", tar, "benchimport:cli")
             c.request("DELETE", "/images/benchimport:cli?force=1")
         except CliError as e:
             out["f.cli"] = Skip(str(e))
@@ -383,8 +383,8 @@ class SaveLoad(Scenario):
         out = {"e.load_api": size / load, "e.save_api": raw / MB / save}
         saved = os.path.join(ctx.work, f"saved-{engine.name}.tar")
         try:
-            out["e.load_cli"] = size / engine.run_cli("load", "-q", "-i", archive)
-            t = engine.run_cli("save", "-o", saved, self.REF)
+            out["e.load_cli"] = size / engine.run_cli("image", "load", "-q", "-i", archive)
+            t = engine.run_cli("image", "save", "-o", saved, self.REF)
             out["e.save_cli"] = os.path.getsize(saved) / MB / t
         except CliError as e:
             out["e.load_cli"] = out["e.save_cli"] = Skip(str(e))
