@@ -1,0 +1,281 @@
+package dev.berth.image;
+
+import dev.berth.common.EngineException;
+import dev.berth.common.Ids;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Images on this machine: config blobs in a {@link ContentStore} ({@code <root>/blobs/sha256/<hex>}, the hex being
+ * the image id), names in {@code <root>/repositories.json}, layers in an {@link OverlayLayerStore}.
+ *
+ * <p>Crash safety comes from ordering: an import commits the layer, then the config, then the name; a removal drops
+ * names, then the config, then layers. Whatever a crash interrupts, the store is consistent at the next start, which
+ * drops names of missing images and deletes layers no image uses.
+ *
+ * <p>Thread-safe: lookups share a read lock; changes take the write lock. Unpacking an import, the slow part, runs
+ * before the lock is taken.
+ */
+public final class LocalImageService implements ImageService {
+    private static final Logger log = LoggerFactory.getLogger(LocalImageService.class);
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-f]{1,64}");
+
+    private final OverlayLayerStore layers;
+    private final ContentStore configs;
+    private final ReferenceStore references;
+    private final Map<String, StoredImage> images = new HashMap<>();
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    /** An image as kept in memory: its config and the chain ids of its layers, bottom first. */
+    private record StoredImage(String id, ConfigFile config, List<String> chainIds) {
+        String topChainId() {
+            return chainIds.isEmpty() ? "" : chainIds.getLast();
+        }
+    }
+
+    public LocalImageService(Path root, OverlayLayerStore layers) {
+        this.layers = layers;
+        this.configs = new ContentStore(root.resolve("blobs"));
+        this.references = new ReferenceStore(root.resolve("repositories.json"));
+        load();
+    }
+
+    // ---- lookups -----------------------------------------------------------------------------------------
+
+    @Override
+    public Image resolve(String nameOrId) {
+        lock.readLock().lock();
+        try {
+            return toImage(find(nameOrId));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Image> list() {
+        lock.readLock().lock();
+        try {
+            return images.values().stream().map(this::toImage).toList();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Docker's lookup order (daemon/images GetImage): a full id ({@code sha256:} optional), then a name, normalized,
+     * then an id prefix. Names that do not parse are an InvalidArgument, as in Docker.
+     */
+    private StoredImage find(String nameOrId) {
+        if (nameOrId == null || nameOrId.isEmpty()) throw EngineException.notFound("No such image: ");
+        if (HEX64.matcher(nameOrId).matches()) return byId("sha256:" + nameOrId, "sha256:" + nameOrId);
+        if (nameOrId.startsWith("sha256:") && HEX64.matcher(nameOrId.substring(7)).matches()) return byId(nameOrId, nameOrId);
+        ImageRef ref = ImageRef.parse(nameOrId);
+        Optional<String> named = references.get(ref);
+        if (named.isPresent() && images.containsKey(named.get())) return images.get(named.get());
+        String prefix = nameOrId.startsWith("sha256:") ? nameOrId.substring(7) : nameOrId;
+        if (!ref.hasDigest() && HEX_PREFIX.matcher(prefix).matches()) {
+            var matches = images.keySet().stream().filter(id -> id.startsWith("sha256:" + prefix)).limit(2).toList();
+            if (matches.size() == 1) return images.get(matches.getFirst());
+        }
+        // Docker prints the normalized familiar form: "nope" is reported as "nope:latest".
+        throw EngineException.notFound("No such image: %s", ref);
+    }
+
+    private StoredImage byId(String id, String shown) {
+        StoredImage image = images.get(id);
+        if (image == null) throw EngineException.notFound("No such image: %s", shown);
+        return image;
+    }
+
+    private Image toImage(StoredImage s) {
+        var tags = new ArrayList<String>();
+        var digests = new ArrayList<String>();
+        for (ImageRef ref : references.referencesTo(s.id())) {
+            if (ref.hasDigest()) digests.add(ref.familiarName() + "@" + ref.digest());
+            else tags.add(ref.toString());
+        }
+        long size = 0;
+        for (String chainId : s.chainIds()) size += layers.layer(chainId).map(LayerInfo::size).orElse(0L);
+        ConfigFile c = s.config();
+        return new Image(s.id(), List.copyOf(tags), List.copyOf(digests), "", c.comment(), c.created(), c.author(),
+                c.architecture(), c.os(), c.config(), c.diffIds(), s.topChainId(), size);
+    }
+
+    // ---- changes -----------------------------------------------------------------------------------------
+
+    @Override
+    public Image importRootfs(InputStream tar, ImportOptions options) {
+        ImageRef ref = options == null || options.reference() == null || options.reference().isEmpty()
+                ? null : ImageRef.parse(options.reference());
+        if (ref != null && ref.hasDigest()) throw EngineException.invalid("cannot import digest reference");
+        try (var pending = layers.unpack(tar)) {
+            lock.writeLock().lock();
+            try {
+                LayerInfo layer = layers.commit(pending, null);
+                try {
+                    var config = ConfigFile.forImport(options == null ? null : options.config(),
+                            options == null ? null : options.message(), Instant.now(), layer.diffId());
+                    String id = configs.put(config.toJson()).toString();
+                    var image = new StoredImage(id, config, List.of(layer.chainId()));
+                    images.put(id, image);
+                    if (ref != null) references.put(ref, id);
+                    return toImage(image);
+                } catch (RuntimeException e) {
+                    if (!isLayerUsed(layer.chainId(), null)) layers.deleteLayer(layer.chainId());
+                    throw e;
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+    }
+
+    @Override
+    public void tag(String source, String target) {
+        ImageRef ref = ImageRef.parse(target);
+        if (ref.hasDigest()) throw EngineException.invalid("refusing to create a tag with a digest reference");
+        if (ref.familiarName().equals(Digest.SHA256)) {
+            throw EngineException.invalid("refusing to create an ambiguous tag using digest algorithm as name");
+        }
+        lock.writeLock().lock();
+        try {
+            references.put(ref, find(source).id());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Docker's rules (daemon/images/image_delete.go), with {@code inUse} standing for "a container uses it": by
+     * name, untag; if that was the last name, delete the image too unless a container uses it (then it stays,
+     * dangling). By id, untag everything and delete. Refused without {@code force}: the only name of an image a
+     * container uses, an image in use by id, an image with several names by id. Forced removal of an image in use
+     * untags it and keeps it. {@code noPrune} has nothing to do: imported images have no parent images.
+     */
+    @Override
+    public List<DeleteResponse> remove(String nameOrId, boolean force, boolean noPrune, Predicate<String> inUse) {
+        lock.writeLock().lock();
+        try {
+            StoredImage image = find(nameOrId);
+            String id = image.id();
+            String shortId = Ids.shortId(id.substring(7));
+            List<ImageRef> refs = references.referencesTo(id);
+            boolean used = inUse.test(id);
+            var records = new ArrayList<DeleteResponse>();
+            if (!isIdPrefix(id, nameOrId)) {
+                ImageRef ref = ImageRef.parse(nameOrId);
+                if (!force && refs.size() == 1 && used) {
+                    throw EngineException.conflict("conflict: unable to remove repository reference \"%s\" (must force) "
+                            + "- a container is using its referenced image %s", nameOrId, shortId);
+                }
+                untag(ref, records);
+                if (!references.referencesTo(id).isEmpty() || used) return records;
+                delete(image, records);
+                return records;
+            }
+            if (used) {
+                if (!force) {
+                    throw EngineException.conflict("conflict: unable to delete %s (must be forced) - image is being used by "
+                            + "stopped container", shortId);
+                }
+                refs.forEach(r -> untag(r, records));
+                return records;
+            }
+            if (refs.size() > 1 && !force) {
+                throw EngineException.conflict("conflict: unable to delete %s (must be forced) - image is referenced in "
+                        + "multiple repositories", shortId);
+            }
+            refs.forEach(r -> untag(r, records));
+            delete(image, records);
+            return records;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static boolean isIdPrefix(String id, String typed) {
+        return id.startsWith("sha256:" + typed) || id.startsWith(typed);
+    }
+
+    private void untag(ImageRef ref, List<DeleteResponse> records) {
+        references.remove(ref);
+        records.add(new DeleteResponse(ref.toString(), null));
+    }
+
+    /** Config first, then layers top down: a crash in between leaves only unused layers, swept at start. */
+    private void delete(StoredImage image, List<DeleteResponse> records) {
+        configs.delete(Digest.parse(image.id()));
+        images.remove(image.id());
+        records.add(new DeleteResponse(null, image.id()));
+        for (String chainId : image.chainIds().reversed()) {
+            if (isLayerUsed(chainId, image.id())) break;
+            if (!layers.deleteLayer(chainId)) break;
+            records.add(new DeleteResponse(null, chainId));
+        }
+    }
+
+    private boolean isLayerUsed(String chainId, String exceptImageId) {
+        return images.values().stream().anyMatch(i -> !i.id().equals(exceptImageId) && i.chainIds().contains(chainId));
+    }
+
+    // ---- start-up ----------------------------------------------------------------------------------------
+
+    private void load() {
+        for (Digest digest : configs.list()) {
+            var blob = configs.get(digest);
+            if (blob.isEmpty()) continue;
+            try {
+                var config = ConfigFile.parse(blob.get());
+                var chainIds = chainIds(config.diffIds());
+                var missing = chainIds.stream().filter(c -> layers.layer(c).isEmpty()).toList();
+                if (!missing.isEmpty()) {
+                    log.warn("image {} is missing layers {}; ignoring it", digest, missing);
+                    continue;
+                }
+                images.put(digest.toString(), new StoredImage(digest.toString(), config, chainIds));
+            } catch (RuntimeException e) {
+                log.warn("ignoring the unreadable image config {}: {}", digest, e.getMessage());
+            }
+        }
+        references.retainImages(images::containsKey);
+        // Layers whose image never got its config (a crash mid-import) or lost it (mid-removal).
+        Set<String> wanted = new HashSet<>();
+        images.values().forEach(i -> wanted.addAll(i.chainIds()));
+        // Repeat until nothing changes: a parent can go only after its children.
+        boolean deleted;
+        do {
+            deleted = false;
+            for (LayerInfo layer : layers.layers()) {
+                if (!wanted.contains(layer.chainId()) && layers.deleteLayer(layer.chainId())) {
+                    log.info("deleted the unused layer {}", layer.chainId());
+                    deleted = true;
+                }
+            }
+        } while (deleted);
+    }
+
+    static List<String> chainIds(List<String> diffIds) {
+        var out = new ArrayList<String>(diffIds.size());
+        Digest parent = null;
+        for (String diffId : diffIds) {
+            parent = Digest.chainId(parent, Digest.parse(diffId));
+            out.add(parent.toString());
+        }
+        return out;
+    }
+}
