@@ -128,7 +128,7 @@ final class NativeFs {
                 int rc = (int) SYNCFS.invokeExact(state, fd);
                 check(rc, state, "syncfs", dir);
             } finally {
-                int ignored = (int) CLOSE.invokeExact(fd);
+                int ignored = (int) CLOSE.invokeExact(state, fd);
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
