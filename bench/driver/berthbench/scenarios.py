@@ -83,6 +83,11 @@ def check_stream(body, what):
         raise RuntimeError(f"{what}: {body[-300:].decode(errors='replace')}")
 
 
+def cli_skip(engine, error):
+    """A CLI row that cannot be measured: skipped while the CLI does not exist, failed when it errs."""
+    return Skip(f"skipped: needs {engine.name} CLI" if engine.cli is None else f"failed: {error}")
+
+
 def mib(kb):
     return kb / 1024
 
@@ -148,7 +153,7 @@ class RunRm(Scenario):
         try:
             out["a.cli"] = engine.run_cli("run", "--rm", "--network", "none", "busybox", "true") * 1000
         except CliError as e:
-            out["a.cli"] = Skip(str(e))
+            out["a.cli"] = cli_skip(engine, e)
         return out
 
 
@@ -212,7 +217,7 @@ class CliPs(Scenario):
     metrics = (Metric("i.ps", "`ps` wall time, CLI (few containers)", "ms", target=at_most(4)),)
 
     def available(self, ctx, engine):
-        return None if engine.cli else f"skipped: needs {engine.name} CLI ({engine.cli_missing})"
+        return None if engine.cli else f"skipped: needs {engine.name} CLI"
 
     def round(self, ctx, engine, r):
         return {"i.ps": engine.run_cli("ps") * 1000}
@@ -249,7 +254,7 @@ class ListMany(Scenario):
         try:
             out["c.cli"] = engine.run_cli("ps", "-a") * 1000
         except CliError as e:
-            out["c.cli"] = Skip(str(e))
+            out["c.cli"] = cli_skip(engine, e)
         return out
 
     def teardown(self, ctx, engine):
@@ -292,7 +297,7 @@ class Logs(Scenario):
             try:
                 out["d.read_cli"] = self.size / MB / engine.run_cli("logs", cid)
             except CliError as e:
-                out["d.read_cli"] = Skip(str(e))
+                out["d.read_cli"] = cli_skip(engine, e)
             return out
         finally:
             remove(engine, cid)
@@ -328,7 +333,7 @@ class Import(Scenario):
             out["f.cli"] = size / engine.run_cli("image", "import", tar, "benchimport:cli")
             c.request("DELETE", "/images/benchimport:cli?force=1")
         except CliError as e:
-            out["f.cli"] = Skip(str(e))
+            out["f.cli"] = cli_skip(engine, e)
         return out
 
 
@@ -387,7 +392,7 @@ class SaveLoad(Scenario):
             t = engine.run_cli("image", "save", "-o", saved, self.REF)
             out["e.save_cli"] = os.path.getsize(saved) / MB / t
         except CliError as e:
-            out["e.load_cli"] = out["e.save_cli"] = Skip(str(e))
+            out["e.load_cli"] = out["e.save_cli"] = cli_skip(engine, e)
         finally:
             if os.path.exists(saved):
                 os.unlink(saved)
