@@ -27,6 +27,7 @@ final class NativeFs {
     static final int S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFBLK = 0060000;
     static final int ENODATA = 61, EOPNOTSUPP = 95;
     private static final int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
+    private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -42,6 +43,8 @@ final class NativeFs {
     private static final MethodHandle OPEN = bind("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SYNCFS = bind("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle UTIMENSAT = bind("utimensat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle GETEUID = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("geteuid"), FunctionDescriptor.of(JAVA_INT));
@@ -77,6 +80,27 @@ final class NativeFs {
             var state = arena.allocate(CAPTURE);
             int rc = (int) CHMOD.invokeExact(state, cString(arena, path), mode & 07777);
             check(rc, state, "chmod", path);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Sets access and modification time without opening the file or following a symlink (utimensat with
+     * AT_SYMLINK_NOFOLLOW). Java's setTimes opens the file first, which blocks on a fifo and opens devices.
+     */
+    static void lutimes(Path path, java.time.Instant time) throws IOException {
+        try (var arena = Arena.ofConfined()) {
+            var state = arena.allocate(CAPTURE);
+            var times = arena.allocate(JAVA_LONG, 4); // struct timespec[2]: atime, mtime
+            for (int i = 0; i < 2; i++) {
+                times.setAtIndex(JAVA_LONG, 2L * i, time.getEpochSecond());
+                times.setAtIndex(JAVA_LONG, 2L * i + 1, time.getNano());
+            }
+            int rc = (int) UTIMENSAT.invokeExact(state, AT_FDCWD, cString(arena, path), times, AT_SYMLINK_NOFOLLOW);
+            check(rc, state, "utimensat", path);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

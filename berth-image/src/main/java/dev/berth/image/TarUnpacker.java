@@ -14,7 +14,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -174,8 +173,7 @@ final class TarUnpacker {
     }
 
     private static void setTimes(Path target, FileTime mtime) {
-        writeSide(target, () -> Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .setTimes(mtime, mtime, null));
+        writeSide(target, () -> NativeFs.lutimes(target, mtime.toInstant()));
     }
 
     /**
