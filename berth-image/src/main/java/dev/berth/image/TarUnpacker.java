@@ -168,8 +168,14 @@ final class TarUnpacker {
     }
 
     private static void chown(Path target, TarArchiveEntry e) throws IOException {
-        Files.setAttribute(target, "unix:uid", Math.toIntExact(e.getLongUserId()), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(target, "unix:gid", Math.toIntExact(e.getLongGroupId()), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(target, "unix:uid", id(e.getLongUserId(), e), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(target, "unix:gid", id(e.getLongGroupId(), e), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** uid_t and gid_t are unsigned 32-bit; -1 means "leave unchanged" to chown, so it is refused too. */
+    private static int id(long value, TarArchiveEntry e) {
+        if (value < 0 || value >= 0xffffffffL) throw refused(e.getName(), "owner id " + value + " out of range");
+        return (int) value;
     }
 
     private static void setTimes(Path target, FileTime mtime) {
