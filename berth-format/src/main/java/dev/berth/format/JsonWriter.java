@@ -15,19 +15,58 @@ import java.util.TreeMap;
 final class JsonWriter {
 
     private final StringBuilder out = new StringBuilder();
+    /** One level of indentation for json.MarshalIndent, or null for compact output. */
+    private final String indent;
+    private int depth;
 
-    private JsonWriter() {
+    private JsonWriter(String indent) {
+        this.indent = indent;
     }
 
     /** The json template function: compact, HTML not escaped. NaN and infinities give "" as Docker's does. */
     static String encode(Object v) {
-        JsonWriter w = new JsonWriter();
+        JsonWriter w = new JsonWriter(null);
         try {
             w.write(v, false);
         } catch (ArithmeticException unsupported) {
             return "";
         }
         return w.out.toString();
+    }
+
+    /** json.MarshalIndent(v, "", indent) with HTML not escaped, as {@code docker inspect} prints objects. */
+    static String indented(Object v, String indent) {
+        JsonWriter w = new JsonWriter(indent);
+        w.write(v, false);
+        return w.out.toString();
+    }
+
+    /** Before a member or element: a comma after the first, then a new line in indented mode. */
+    private void separate(boolean first) {
+        if (!first) out.append(',');
+        newline(depth);
+    }
+
+    private void newline(int level) {
+        if (indent == null) return;
+        out.append('\n');
+        out.append(indent.repeat(level));
+    }
+
+    private void open(char c) {
+        out.append(c);
+        depth++;
+    }
+
+    private void close(char c, boolean empty) {
+        depth--;
+        if (!empty) newline(depth);
+        out.append(c);
+    }
+
+    private void name(String key, boolean escapeHtml) {
+        string(key, escapeHtml);
+        out.append(indent == null ? ":" : ": ");
     }
 
     private void write(Object v, boolean escapeHtml) {
@@ -49,37 +88,35 @@ final class JsonWriter {
                 write(fields, true);
             }
             case Map<?, ?> m -> {
-                out.append('{');
+                open('{');
                 boolean first = true;
                 for (Map.Entry<?, ?> e : m.entrySet()) {
-                    out.append(first ? "" : ",");
+                    separate(first);
                     first = false;
-                    string(String.valueOf(e.getKey()), escapeHtml);
-                    out.append(':');
+                    name(String.valueOf(e.getKey()), escapeHtml);
                     write(e.getValue(), escapeHtml);
                 }
-                out.append('}');
+                close('}', m.isEmpty());
             }
             case Record r -> {
-                out.append('{');
+                open('{');
                 RecordComponent[] parts = r.getClass().getRecordComponents();
                 for (int i = 0; i < parts.length; i++) {
-                    out.append(i > 0 ? "," : "");
-                    string(parts[i].getName(), escapeHtml);
-                    out.append(':');
+                    separate(i == 0);
+                    name(parts[i].getName(), escapeHtml);
                     write(Values.componentValue(r, parts[i]), escapeHtml);
                 }
-                out.append('}');
+                close('}', parts.length == 0);
             }
             default -> {
                 if (Values.kind(v) == Values.Kind.LIST) {
                     List<Object> elems = Values.elements(v);
-                    out.append('[');
+                    open('[');
                     for (int i = 0; i < elems.size(); i++) {
-                        out.append(i > 0 ? "," : "");
+                        separate(i == 0);
                         write(elems.get(i), escapeHtml);
                     }
-                    out.append(']');
+                    close(']', elems.isEmpty());
                 } else {
                     string(v.toString(), escapeHtml);
                 }

@@ -38,8 +38,8 @@ final class Parser {
     /** The name templates are parsed under; Docker parses its formats as "". */
     static final String NAME = "";
 
-    /** Go allows 10000 nested parentheses; a Java thread's default stack holds fewer. */
-    private static final int MAX_PAREN_DEPTH = 500;
+    /** Go allows 10000 nested parentheses; each level costs several Java frames, and 500 overflowed a default stack. */
+    private static final int MAX_PAREN_DEPTH = 100;
 
     private final TokenStream in;
     private final Set<String> functions;

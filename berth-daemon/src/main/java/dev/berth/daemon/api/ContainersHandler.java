@@ -1,5 +1,6 @@
 package dev.berth.daemon.api;
 
+import dev.berth.common.HumanTime;
 import dev.berth.api.ContainerCreateRequest;
 import dev.berth.api.IdResponse;
 import dev.berth.api.PruneResponse;

@@ -1,5 +1,6 @@
 package dev.berth.daemon.api;
 
+import dev.berth.common.HumanTime;
 import dev.berth.api.ImageDeleteResponseItem;
 import dev.berth.api.ImageSummary;
 import dev.berth.common.EngineException;

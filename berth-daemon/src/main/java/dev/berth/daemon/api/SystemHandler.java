@@ -1,5 +1,6 @@
 package dev.berth.daemon.api;
 
+import dev.berth.common.HumanTime;
 import dev.berth.api.SystemVersion;
 import dev.berth.daemon.BuildInfo;
 import dev.berth.daemon.http.ApiVersion;

@@ -1,4 +1,4 @@
-package dev.berth.daemon.api;
+package dev.berth.common;
 
 import java.time.Duration;
 import java.time.Instant;

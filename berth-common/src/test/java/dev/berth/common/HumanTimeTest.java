@@ -1,4 +1,4 @@
-package dev.berth.daemon.api;
+package dev.berth.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,13 +24,5 @@ class HumanTimeTest {
         assertThat(HumanTime.rfc3339(Instant.parse("2026-11-22T10:00:00.120Z"))).isEqualTo("2026-11-22T10:00:00.12Z");
         assertThat(HumanTime.rfc3339(Instant.parse("2026-11-22T10:00:00Z"))).isEqualTo("2026-11-22T10:00:00Z");
         assertThat(HumanTime.rfc3339(Instant.parse("0001-01-01T00:00:00Z"))).isEqualTo("0001-01-01T00:00:00Z");
-    }
-
-    @Test
-    void status_matchesDockersColumn() {
-        var s = dev.berth.engine.container.ContainerState.created();
-        assertThat(ContainerViews.status(s)).isEqualTo("Created");
-        assertThat(ContainerViews.status(s.running(1, Instant.now().minusSeconds(3)))).isEqualTo("Up 3 seconds");
-        assertThat(ContainerViews.status(s.exited(1, false, Instant.now().minusSeconds(120)))).isEqualTo("Exited (1) 2 minutes ago");
     }
 }
