@@ -142,7 +142,7 @@ class TemplateErrorTest {
 
         assertThatThrownBy(() -> t.execute(null))
                 .isInstanceOf(TemplateException.class)
-                .hasMessageEndingWith("exceeded maximum template depth (1000)");
+                .hasMessageEndingWith("exceeded maximum template depth (200)");
     }
 
     @Test
