@@ -1,0 +1,188 @@
+package dev.berth.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The flags {@code run} and {@code create} share, and the create request they make. */
+final class ContainerOptions {
+    @Option(names = "--name", paramLabel = "string", description = "Assign a name to the container")
+    String name;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "list", description = "Set environment variables")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--env-file", paramLabel = "list", description = "Read in a file of environment variables")
+    List<Path> envFiles = new ArrayList<>();
+
+    @Option(names = {"-l", "--label"}, paramLabel = "list", description = "Set meta data on a container")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--label-file", paramLabel = "list", description = "Read in a line delimited file of labels")
+    List<Path> labelFiles = new ArrayList<>();
+
+    @Option(names = {"-w", "--workdir"}, paramLabel = "string", description = "Working directory inside the container")
+    String workdir;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "string", description = "Username or UID (format: <name|uid>[:<group|gid>])")
+    String user;
+
+    @Option(names = "--entrypoint", paramLabel = "string", description = "Overwrite the default ENTRYPOINT of the image")
+    String entrypoint;
+
+    @Option(names = {"-h", "--hostname"}, paramLabel = "string", description = "Container host name")
+    String hostname;
+
+    @Option(names = "--domainname", paramLabel = "string", description = "Container NIS domain name")
+    String domainname;
+
+    @Option(names = "--stop-signal", paramLabel = "string", description = "Signal to stop the container")
+    String stopSignal;
+
+    @Option(names = "--stop-timeout", paramLabel = "int", description = "Timeout (in seconds) to stop a container")
+    Integer stopTimeout;
+
+    @Option(names = {"--network", "--net"}, paramLabel = "network", description = "Connect a container to a network")
+    String network;
+
+    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached")
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY")
+    boolean tty;
+
+    @Option(names = "--init", description = "Run an init inside the container that forwards signals and reaps processes")
+    boolean init;
+
+    @Option(names = "--privileged", description = "Give extended privileges to this container")
+    boolean privileged;
+
+    @Option(names = "--read-only", description = "Mount the container's root filesystem as read only")
+    boolean readOnly;
+
+    @Option(names = "--cap-add", paramLabel = "list", description = "Add Linux capabilities")
+    List<String> capAdd = new ArrayList<>();
+
+    @Option(names = "--cap-drop", paramLabel = "list", description = "Drop Linux capabilities")
+    List<String> capDrop = new ArrayList<>();
+
+    @Option(names = "--security-opt", paramLabel = "list", description = "Security Options")
+    List<String> securityOpts = new ArrayList<>();
+
+    @Option(names = "--restart", paramLabel = "string", description = "Restart policy to apply when a container exits (default \"no\")")
+    String restart;
+
+    @Option(names = "--rm", description = "Automatically remove the container and its associated anonymous volumes when it exits")
+    boolean autoRemove;
+
+    @Option(names = "--platform", paramLabel = "string", description = "Set platform if server is multi-platform capable")
+    String platform;
+
+    /** The body of {@code POST /containers/create}, as the Docker CLI builds it. */
+    Map<String, Object> createBody(String image, List<String> command, boolean attachStdio, Map<String, String> clientEnv) {
+        if (autoRemove && restart != null && !restart.equals("no")) {
+            throw new UsageError("Conflicting options: --restart and --rm");
+        }
+        var body = new LinkedHashMap<String, Object>();
+        if (hostname != null) body.put("Hostname", hostname);
+        if (domainname != null) body.put("Domainname", domainname);
+        if (user != null) body.put("User", user);
+        body.put("AttachStdin", attachStdio && interactive);
+        body.put("AttachStdout", attachStdio);
+        body.put("AttachStderr", attachStdio);
+        body.put("Tty", tty);
+        body.put("OpenStdin", interactive);
+        body.put("StdinOnce", attachStdio && interactive);
+        body.put("Env", environment(clientEnv));
+        if (!command.isEmpty()) body.put("Cmd", command);
+        body.put("Image", image);
+        if (workdir != null) body.put("WorkingDir", workdir);
+        if (entrypoint != null) body.put("Entrypoint", List.of(entrypoint));
+        body.put("Labels", labels());
+        if (stopSignal != null) body.put("StopSignal", stopSignal);
+        if (stopTimeout != null) body.put("StopTimeout", stopTimeout);
+
+        var host = new LinkedHashMap<String, Object>();
+        host.put("NetworkMode", network == null ? "default" : network);
+        host.put("RestartPolicy", restartPolicy(restart));
+        host.put("AutoRemove", autoRemove);
+        host.put("CapAdd", capAdd);
+        host.put("CapDrop", capDrop);
+        host.put("Privileged", privileged);
+        host.put("ReadonlyRootfs", readOnly);
+        host.put("SecurityOpt", securityOpts);
+        if (init) host.put("Init", true);
+        body.put("HostConfig", host);
+        return body;
+    }
+
+    /** {@code -e NAME=value}, and {@code -e NAME} takes the value from the client's environment (or is dropped). */
+    private List<String> environment(Map<String, String> clientEnv) {
+        var out = new ArrayList<String>();
+        for (Path file : envFiles) out.addAll(withClientValues(readLines(file, "env file"), clientEnv));
+        out.addAll(withClientValues(env, clientEnv));
+        return out;
+    }
+
+    private static List<String> withClientValues(List<String> entries, Map<String, String> clientEnv) {
+        var out = new ArrayList<String>();
+        for (String e : entries) {
+            if (e.isEmpty() || e.startsWith("=")) throw new UsageError("invalid environment variable: " + e);
+            if (e.contains("=")) {
+                out.add(e);
+            } else if (clientEnv.containsKey(e)) {
+                out.add(e + "=" + clientEnv.get(e));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, String> labels() {
+        var out = new LinkedHashMap<String, String>();
+        var all = new ArrayList<String>();
+        for (Path file : labelFiles) all.addAll(readLines(file, "label file"));
+        all.addAll(labels);
+        for (String l : all) {
+            int eq = l.indexOf('=');
+            out.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** The lines of an env or label file that are not blank or comments. */
+    private static List<String> readLines(Path file, String what) {
+        try {
+            return Files.readAllLines(file).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UsageError("open " + file + ": no such file or directory (" + what + ")");
+        }
+    }
+
+    static Map<String, Object> restartPolicy(String text) {
+        var policy = new LinkedHashMap<String, Object>();
+        if (text == null || text.isEmpty()) text = "no";
+        String[] parts = text.split(":", 2);
+        String name = parts[0];
+        if (!List.of("no", "always", "unless-stopped", "on-failure").contains(name)) {
+            throw new UsageError("invalid restart policy format: " + text);
+        }
+        int retries = 0;
+        if (parts.length == 2) {
+            if (!name.equals("on-failure")) throw new UsageError("invalid restart policy format: maximum retry count can only be used with 'on-failure'");
+            try {
+                retries = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                throw new UsageError("invalid restart policy format: maximum retry count must be an integer");
+            }
+        }
+        policy.put("Name", name);
+        policy.put("MaximumRetryCount", retries);
+        return policy;
+    }
+}

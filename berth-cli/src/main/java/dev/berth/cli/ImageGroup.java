@@ -1,0 +1,18 @@
+package dev.berth.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "image", description = "Manage images",
+        subcommands = {ImportCommand.class, InspectCommand.ImageInspect.class, ImagesCommand.ImageLs.class, RmiCommand.ImageRm.class,
+            TagCommand.class})
+final class ImageGroup extends CliCommand {
+    ImageGroup(Session session) {
+        super(session);
+    }
+
+    @Override
+    int run() {
+        picocli.CommandLine.usage(this, session.out);
+        return 0;
+    }
+}

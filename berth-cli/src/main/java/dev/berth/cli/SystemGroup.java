@@ -1,0 +1,16 @@
+package dev.berth.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "system", description = "Manage Berth", subcommands = {InfoCommand.class})
+final class SystemGroup extends CliCommand {
+    SystemGroup(Session session) {
+        super(session);
+    }
+
+    @Override
+    int run() {
+        picocli.CommandLine.usage(this, session.out);
+        return 0;
+    }
+}
