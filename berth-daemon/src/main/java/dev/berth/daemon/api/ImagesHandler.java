@@ -48,24 +48,26 @@ public final class ImagesHandler {
                 .filter(i -> all || !i.repoTags().isEmpty() || f.has("dangling"))
                 .filter(i -> !f.has("dangling") || f.get("dangling").contains(Boolean.toString(i.repoTags().isEmpty())))
                 .filter(i -> f.labelsMatch(labels(i)))
-                .filter(i -> !f.has("reference") || f.get("reference").stream().anyMatch(p -> referenceMatches(p, i)))
+                .filter(i -> !f.has("reference") || !matchingTags(f.get("reference"), i).isEmpty())
                 .filter(i -> before == null || i.created().isBefore(before.created()))
                 .filter(i -> since == null || i.created().isAfter(since.created()))
                 .sorted(java.util.Comparator.comparing(Image::created).reversed())
-                .map(i -> new ImageSummary(i.id(), i.parent() == null ? "" : i.parent(), i.repoTags(), i.repoDigests(),
+                // As in Docker, a reference filter also narrows RepoTags to the names that matched.
+                .map(i -> new ImageSummary(i.id(), i.parent() == null ? "" : i.parent(),
+                        f.has("reference") ? matchingTags(f.get("reference"), i) : i.repoTags(), i.repoDigests(),
                         i.created().getEpochSecond(), i.size(), -1, i.size(), labels(i), -1))
                 .toList();
         ex.json(200, rows);
     }
 
-    /** Docker matches {@code reference} filters as globs against the familiar name and name:tag. */
-    private static boolean referenceMatches(String pattern, Image i) {
-        var m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        for (String tag : i.repoTags()) {
-            String repo = tag.substring(0, tag.lastIndexOf(':'));
-            if (m.matches(Path.of(tag)) || m.matches(Path.of(repo))) return true;
-        }
-        return false;
+    /** The image's tags that a {@code reference} glob matches, as the familiar name or as name:tag. */
+    private static List<String> matchingTags(List<String> patterns, Image i) {
+        var matchers = patterns.stream().map(p -> FileSystems.getDefault().getPathMatcher("glob:" + p)).toList();
+        return i.repoTags().stream().filter(tag -> {
+            Path full = Path.of(tag);
+            Path repo = Path.of(tag.substring(0, tag.lastIndexOf(':')));
+            return matchers.stream().anyMatch(m -> m.matches(full) || m.matches(repo));
+        }).toList();
     }
 
     /** {@code fromSrc=-}: import the request body as a root filesystem. Pulling needs a registry (not yet). */
