@@ -41,7 +41,8 @@ public record ContainerCreateRequest(
             List<String> capDrop,
             List<String> securityOpt,
             Long shmSize,
-            Boolean init) {}
+            Boolean init,
+            List<Integer> consoleSize) {}
 
     public record RestartPolicy(String name, Integer maximumRetryCount) {}
 }

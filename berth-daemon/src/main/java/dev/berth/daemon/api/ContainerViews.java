@@ -7,6 +7,7 @@ import dev.berth.api.ContainerSummary;
 import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerSpec;
 import dev.berth.engine.container.ContainerState;
+import dev.berth.common.EngineException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +29,18 @@ final class ContainerViews {
                 bool(h.privileged()), bool(h.readonlyRootfs()),
                 h.capAdd() == null ? List.of() : h.capAdd(), h.capDrop() == null ? List.of() : h.capDrop(),
                 h.securityOpt() == null ? List.of() : h.securityOpt(),
-                h.shmSize() == null ? 0 : h.shmSize(), bool(h.init()));
+                h.shmSize() == null ? 0 : h.shmSize(), bool(h.init()), consoleSize(h.consoleSize()));
         return new ContainerSpec(r.image(), r.cmd() == null ? null : r.cmd().values(),
                 r.entrypoint() == null ? null : r.entrypoint().values(), r.env(), r.workingDir(), r.user(),
                 r.hostname(), r.domainname(), r.labels(), r.stopSignal(), r.stopTimeout(),
                 bool(r.tty()), bool(r.openStdin()), bool(r.stdinOnce()), host);
+    }
+
+    /** {@code HostConfig.ConsoleSize}: [height, width], zeros when the client has no terminal. */
+    private static ContainerSpec.TerminalSize consoleSize(List<Integer> hw) {
+        if (hw == null || hw.size() != 2 || hw.get(0) == null || hw.get(1) == null) return null;
+        if (hw.get(0) < 0 || hw.get(1) < 0) throw EngineException.invalid("invalid ConsoleSize: %s", hw);
+        return hw.get(0) == 0 && hw.get(1) == 0 ? null : new ContainerSpec.TerminalSize(hw.get(0), hw.get(1));
     }
 
     static ContainerSummary summary(Container c, Long sizeRw) {

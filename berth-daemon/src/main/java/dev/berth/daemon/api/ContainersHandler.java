@@ -53,7 +53,10 @@ public final class ContainersHandler {
         });
         r.post("/containers/{id}/rename", ex -> { containers.rename(ex.param("id"), ex.query("name")); ex.status(204); });
         r.post("/containers/{id}/wait", this::waitFor);
-        r.post("/containers/{id}/resize", ex -> { containers.get(ex.param("id")); ex.status(200); });
+        r.post("/containers/{id}/resize", ex -> {
+            containers.resize(ex.param("id"), orZero(ex.queryInt("w")), orZero(ex.queryInt("h")));
+            ex.status(200);
+        });
         r.delete("/containers/{id}", ex -> { containers.remove(ex.param("id"), ex.queryBool("force")); ex.status(204); });
         r.get("/containers/{id}/logs", this::logs);
         r.hijack("POST", "/containers/{id}/attach", this::attach);
@@ -135,6 +138,10 @@ public final class ContainersHandler {
         }
     }
 
+    private static int orZero(Integer i) {
+        return i == null ? 0 : i;
+    }
+
     private static int parseTail(String tail) {
         try {
             return Integer.parseInt(tail);
@@ -184,10 +191,11 @@ public final class ContainersHandler {
         }
         Runnable detach = containers.attach(c.id(), client);
         ex.onClose(done::countDown);
-        if (ex.queryBool("stdin")) Thread.ofVirtual().start(() -> pumpStdin(ex, c));
+        Thread stdin = ex.queryBool("stdin") ? Thread.ofVirtual().start(() -> pumpStdin(ex, c)) : null;
         try {
             done.await();
         } finally {
+            if (stdin != null) stdin.interrupt(); // it may still wait for a start that will not come
             detach.run();
             out.close();
         }
@@ -199,8 +207,8 @@ public final class ContainersHandler {
             int n;
             while ((n = ex.body().read(buf, 0, buf.length)) > 0) containers.writeStdin(c.id(), buf, 0, n);
             if (c.config().stdinOnce()) containers.closeStdin(c.id());
-        } catch (IOException e) {
-            // the client went away; the container keeps running
+        } catch (IOException | InterruptedException e) {
+            // the client went away or detached; the container keeps running
         }
     }
 }

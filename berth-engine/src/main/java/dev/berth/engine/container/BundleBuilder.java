@@ -3,6 +3,7 @@ package dev.berth.engine.container;
 import dev.berth.common.AtomicFiles;
 import dev.berth.common.EngineException;
 import dev.berth.oci.BindMount;
+import dev.berth.oci.ConsoleSize;
 import dev.berth.oci.NetworkMode;
 import dev.berth.oci.OciSpecs;
 import dev.berth.oci.SeccompMode;
@@ -65,6 +66,8 @@ public class BundleBuilder {
                 .hostname(config.hostname())
                 .domainname(config.domainname())
                 .terminal(config.tty())
+                .consoleSize(config.tty() && host.consoleSize() != null
+                        ? new ConsoleSize(host.consoleSize().height(), host.consoleSize().width()) : null)
                 .stdinOpen(config.openStdin())
                 .rootfs(rootfs)
                 .readonlyRootfs(host.readonlyRootfs())

@@ -446,15 +446,35 @@ public final class ContainerService {
         return () -> hub.remove(client);
     }
 
-    /** Writes to the container's stdin, if it is running with stdin open. */
-    public void writeStdin(String id, byte[] data, int off, int len) throws IOException {
-        var conn = hubOf(id).connection();
-        if (conn != null) conn.write(data, off, len);
+    /**
+     * Resizes the container's terminal ({@code POST /containers/{id}/resize}). Docker refuses a container that is not
+     * running; a container without a TTY has no terminal to resize, which is not an error.
+     */
+    public void resize(String idOrName, int width, int height) {
+        if (width < 0 || height < 0) throw EngineException.invalid("invalid terminal size %dx%d", width, height);
+        Container c = index.find(idOrName);
+        var lock = index.lock(c.id());
+        lock.lock();
+        try {
+            c = current(c.id(), idOrName);
+            if (!c.state().isRunning()) throw EngineException.conflict("Container %s is not running", c.id());
+            if (c.config().tty()) runtime.resize(c.id(), width, height);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    public void closeStdin(String id) throws IOException {
-        var conn = hubOf(id).connection();
-        if (conn != null) conn.closeStdin();
+    /**
+     * Writes to the container's stdin. Input for a container that is not running yet waits for its start (the Docker
+     * CLI sends stdin before it starts the container); interrupt the caller to give up.
+     */
+    public void writeStdin(String id, byte[] data, int off, int len) throws IOException, InterruptedException {
+        hubOf(id).awaitConnection().write(data, off, len);
+    }
+
+    /** Ends the container's stdin (after the input written before), waiting for its start like {@link #writeStdin}. */
+    public void closeStdin(String id) throws IOException, InterruptedException {
+        hubOf(id).awaitConnection().closeStdin();
     }
 
     private AttachHub hubOf(String id) {

@@ -36,10 +36,18 @@ public record ContainerSpec(
             List<String> capDrop,
             List<String> securityOpt,
             long shmSize,
-            boolean init) {
+            boolean init,
+            TerminalSize consoleSize) {
 
-        public static final HostSettings DEFAULT =
-                new HostSettings(false, "default", RestartPolicy.NO, false, false, List.of(), List.of(), List.of(), 0, false);
+        public static final HostSettings DEFAULT = new HostSettings(false, "default", RestartPolicy.NO, false, false,
+                List.of(), List.of(), List.of(), 0, false, null);
+    }
+
+    /** The client's terminal size at create ({@code HostConfig.ConsoleSize}), for a container with a TTY. */
+    public record TerminalSize(int height, int width) {
+        public TerminalSize {
+            if (height < 0 || width < 0) throw new IllegalArgumentException("negative terminal size: " + height + "x" + width);
+        }
     }
 
     public record RestartPolicy(String name, int maximumRetryCount) {
