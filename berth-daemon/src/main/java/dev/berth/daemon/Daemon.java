@@ -32,11 +32,11 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     private final DaemonConfig config;
-    private final DataRootLock lock;
+    private final RootLocks lock;
     private final ConmonRuntime runtime;
     private final ApiServer server;
 
-    private Daemon(DaemonConfig config, DataRootLock lock, ConmonRuntime runtime, ApiServer server) {
+    private Daemon(DaemonConfig config, RootLocks lock, ConmonRuntime runtime, ApiServer server) {
         this.config = config;
         this.lock = lock;
         this.runtime = runtime;
@@ -44,7 +44,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(DaemonConfig cfg) throws IOException, InterruptedException {
-        DataRootLock lock = DataRootLock.acquire(cfg.dataRoot());
+        RootLocks lock = RootLocks.acquire(cfg.dataRoot(), cfg.execRoot());
         try {
             Files.createDirectories(cfg.execRoot());
             Files.writeString(cfg.pidFile(), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);

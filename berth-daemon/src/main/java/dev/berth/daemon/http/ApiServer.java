@@ -58,7 +58,11 @@ public final class ApiServer implements AutoCloseable {
             case "unix" -> {
                 Path path = Path.of(uri.getPath());
                 Files.createDirectories(path.getParent());
-                Files.deleteIfExists(path);
+                if (inUse(path)) {
+                    throw new IllegalStateException("another process is listening on " + host
+                            + "; stop it or give this daemon its own -H");
+                }
+                Files.deleteIfExists(path); // a socket a dead daemon left behind
                 Channel ch = b.channel(EpollServerDomainSocketChannel.class).bind(new DomainSocketAddress(path.toString())).sync().channel();
                 Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
                 listeners.add(ch);
@@ -74,6 +78,16 @@ public final class ApiServer implements AutoCloseable {
             default -> throw new IllegalArgumentException("unsupported host " + host + ": use unix:// or tcp://");
         }
         log.info("API listening on {}", host);
+    }
+
+    /** Whether something accepts connections on the unix socket at {@code path} (a live daemon, not a stale file). */
+    static boolean inUse(Path path) {
+        if (!Files.exists(path)) return false;
+        try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path))) {
+            return true;
+        } catch (IOException e) {
+            return false; // refused: nobody listens, the file is stale
+        }
     }
 
     @Override
