@@ -83,7 +83,7 @@ public final class SystemHandler {
         m.put("PidsLimit", true);
         m.put("IPv4Forwarding", true);
         m.put("Debug", facts.debug());
-        m.put("NFd", 0);
+        m.put("NFd", openFiles());
         m.put("NGoroutines", Thread.activeCount());
         m.put("SystemTime", HumanTime.rfc3339(java.time.Instant.now()));
         m.put("LoggingDriver", "k8s-file");
@@ -108,8 +108,33 @@ public final class SystemHandler {
         m.put("InitBinary", "");
         m.put("SecurityOptions", List.of("name=seccomp,profile=builtin"));
         m.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of("127.0.0.0/8")));
+        m.put("Swarm", swarm());
         m.put("Warnings", List.of());
         ex.json(200, m);
+    }
+
+    /**
+     * Info's {@code Swarm}: no swarm. The CLI prints NodeID, Is Manager and the rest of a node unless the state is
+     * "inactive" (or "locked"), so an empty state shows up as a half-configured swarm.
+     */
+    static Map<String, Object> swarm() {
+        var swarm = new LinkedHashMap<String, Object>();
+        swarm.put("NodeID", "");
+        swarm.put("NodeAddr", "");
+        swarm.put("LocalNodeState", "inactive");
+        swarm.put("ControlAvailable", false);
+        swarm.put("Error", "");
+        swarm.put("RemoteManagers", null);
+        return swarm;
+    }
+
+    /** The daemon's open file descriptors (Docker's NFd, shown by {@code docker info} in debug mode). */
+    static int openFiles() {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     static String kernel() {
