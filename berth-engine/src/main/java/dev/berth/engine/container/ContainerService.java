@@ -377,16 +377,27 @@ public final class ContainerService {
         index.remove(c);
     }
 
+    /**
+     * Docker's rename, in Docker's order of checks (daemon/rename.go): the container must exist, the name must be
+     * new, and then the name is reserved, whose refusals (invalid, in use) say "Error when allocating new name".
+     */
     public void rename(String idOrName, String newName) {
         if (newName == null || newName.isEmpty()) throw EngineException.invalid("Neither old nor new names may be empty");
-        String name = Names.validate(newName);
         Container c = index.find(idOrName);
         var lock = index.lock(c.id());
         lock.lock();
         try {
             c = current(c.id(), idOrName);
-            if (c.name().equals(name)) throw EngineException.conflict("Renaming a container with the same name as its current name");
-            index.reserveName(name, c.id());
+            String name = newName.startsWith("/") ? newName.substring(1) : newName;
+            if (c.name().equals(name)) throw EngineException.invalid("Renaming a container with the same name as its current name");
+            try {
+                name = Names.validate(newName);
+                index.reserveName(name, c.id());
+            } catch (EngineException.InvalidArgument e) {
+                throw EngineException.invalid("Error when allocating new name: %s", e.getMessage());
+            } catch (EngineException.Conflict e) {
+                throw EngineException.conflict("Error when allocating new name: %s", e.getMessage());
+            }
             String old = c.name();
             try {
                 saveAndIndex(c.withName(name));

@@ -44,4 +44,41 @@ class ContainerServiceTest {
         f.service.resize(c.id(), 80, 24);
         assertThat(f.runtime.calls).noneMatch(call -> call.startsWith("resize"));
     }
+
+    @Test
+    void rename_ofAMissingContainer_isNotFound_beforeTheNewNameIsChecked() {
+        var f = new ServiceFixture(tmp);
+        assertThatThrownBy(() -> f.service.rename("nope", "x"))
+                .isInstanceOf(EngineException.NotFound.class)
+                .hasMessage("No such container: nope");
+    }
+
+    @Test
+    void rename_refusals_sayErrorWhenAllocatingNewName() {
+        var f = new ServiceFixture(tmp);
+        var a = f.service.create("aa", ServiceFixture.spec(List.of("true")));
+        var b = f.service.create("bb", ServiceFixture.spec(List.of("true")));
+        assertThatThrownBy(() -> f.service.rename("aa", "bb"))
+                .isInstanceOf(EngineException.Conflict.class)
+                .hasMessage("Error when allocating new name: Conflict. The container name \"/bb\" is already in use by container \""
+                        + b.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
+        assertThatThrownBy(() -> f.service.rename("aa", "x"))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessage("Error when allocating new name: Invalid container name (x), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+        assertThatThrownBy(() -> f.service.rename("aa", "/aa"))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessage("Renaming a container with the same name as its current name");
+        assertThat(f.service.get("aa").id()).isEqualTo(a.id());
+    }
+
+    @Test
+    void rename_movesTheName_andFreesTheOldOne() {
+        var f = new ServiceFixture(tmp);
+        var a = f.service.create("aa", ServiceFixture.spec(List.of("true")));
+        f.service.rename("aa", "cc");
+        assertThat(f.service.get("cc").id()).isEqualTo(a.id());
+        assertThatThrownBy(() -> f.service.get("aa")).isInstanceOf(EngineException.NotFound.class);
+        f.service.create("aa", ServiceFixture.spec(List.of("true")));
+        assertThat(f.actions(a.id())).containsExactly("create", "rename");
+    }
 }
