@@ -1,13 +1,48 @@
 #!/usr/bin/env bash
-# Builds JDK 25 AOT caches (JEP 483/514/515) for the CLI: class loading and linking done once at install time
-# instead of at every start. A cache is tied to the exact JDK build and class path, so it is made here, not in git.
+# Builds JDK 25 AOT caches (JEP 483/514/515): class loading and linking done once on this machine instead of at
+# every start. A cache is tied to the exact JDK build and class path, so it is made here and never committed.
+#   scripts/aot-cache.sh daemon   trains berthd on a private socket and data root (no running daemon needed)
+#   scripts/aot-cache.sh cli      trains berth with `ps -a` against the daemon at $BERTH_HOST (default socket),
+#                                 or with `ps --help` when none answers
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-java_home="${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-cli="$repo/berth-cli/target"
-jar="$(ls "$cli"/berth-cli-*.jar | head -n1)"
-rm -f "$cli/berth-cli.aot"
-# Training run: parse a few commands and print help, with no daemon needed.
-"$java_home/bin/java" -XX:AOTCacheOutput="$cli/berth-cli.aot" -Xlog:aot=off -Xlog:cds=off -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-  -cp "$jar:$cli/lib/*" dev.berth.cli.Main ps --help >/dev/null 2>&1 || true
-[[ -f "$cli/berth-cli.aot" ]]
+what="${1:-all}"
+
+daemon_cache() {
+  local out="$repo/berth-daemon/target/berthd.aot" dir
+  rm -f "$out"
+  dir="$(mktemp -d /tmp/berth-aot.XXXXXX)"
+  BERTH_AOT_TRAIN="$out" "$repo/bin/berthd" -H "unix://$dir/d.sock" --data-root "$dir/data" --exec-root "$dir/run" \
+    >"$dir/log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 200); do
+    curl -sf --unix-socket "$dir/d.sock" http://localhost/_ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  for path in /_ping /version /info /containers/json?all=1 /images/json "/containers/nope/json"; do
+    curl -s --unix-socket "$dir/d.sock" "http://localhost/v1.50$path" >/dev/null || true
+  done
+  kill -TERM "$pid"
+  wait "$pid" || true
+  rm -rf "$dir"
+  [[ -f "$out" ]] || { echo "aot-cache: berthd cache not written" >&2; return 1; }
+}
+
+cli_cache() {
+  local out="$repo/berth-cli/target/berth-cli.aot"
+  rm -f "$out"
+  local host="${BERTH_HOST:-unix:///var/run/berth.sock}"
+  if curl -sf --unix-socket "${host#unix://}" http://localhost/_ping >/dev/null 2>&1; then
+    BERTH_AOT_TRAIN="$out" "$repo/bin/berth" -H "$host" ps -a >/dev/null 2>&1 || true
+  else
+    BERTH_AOT_TRAIN="$out" "$repo/bin/berth" ps --help >/dev/null 2>&1 || true
+  fi
+  [[ -f "$out" ]] || { echo "aot-cache: berth cache not written" >&2; return 1; }
+}
+
+case "$what" in
+  daemon) daemon_cache ;;
+  cli) cli_cache ;;
+  all) daemon_cache; cli_cache ;;
+  *) echo "usage: scripts/aot-cache.sh [daemon|cli|all]" >&2; exit 2 ;;
+esac
