@@ -5,7 +5,9 @@ import dev.berth.client.EngineException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The base of every command: {@code --help} (not {@code -h}, which {@code run} uses for the hostname, as in Docker),
@@ -14,6 +16,9 @@ import picocli.CommandLine.Option;
 abstract class CliCommand implements Callable<Integer> {
     @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
+
+    @Spec
+    CommandSpec spec;
 
     final Session session;
 
@@ -31,6 +36,12 @@ abstract class CliCommand implements Callable<Integer> {
     }
 
     abstract int run() throws Exception;
+
+    /** Prints this command's help, as groups such as {@code berth container} do when given no subcommand. */
+    int usage() {
+        spec.commandLine().usage(session.out);
+        return 0;
+    }
 
     /** One target at a time; each daemon error is printed and the command exits 1 at the end, as Docker's do. */
     interface Target {

@@ -13,7 +13,6 @@ final class ContainerGroup extends CliCommand {
 
     @Override
     int run() {
-        picocli.CommandLine.usage(this, session.out);
-        return 0;
+        return usage();
     }
 }

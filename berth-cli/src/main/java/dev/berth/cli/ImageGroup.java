@@ -12,7 +12,6 @@ final class ImageGroup extends CliCommand {
 
     @Override
     int run() {
-        picocli.CommandLine.usage(this, session.out);
-        return 0;
+        return usage();
     }
 }

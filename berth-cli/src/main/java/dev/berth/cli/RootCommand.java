@@ -35,7 +35,6 @@ final class RootCommand extends CliCommand {
             session.out.println("Berth version " + VersionCommand.CLIENT_VERSION);
             return 0;
         }
-        picocli.CommandLine.usage(this, session.out);
-        return 0;
+        return usage();
     }
 }

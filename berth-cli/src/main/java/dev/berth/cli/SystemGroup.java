@@ -10,7 +10,6 @@ final class SystemGroup extends CliCommand {
 
     @Override
     int run() {
-        picocli.CommandLine.usage(this, session.out);
-        return 0;
+        return usage();
     }
 }

@@ -54,6 +54,14 @@ class CliUnitTest {
     }
 
     @Test
+    void groupsWithoutASubcommand_printTheirCommands() {
+        var r = berth(Map.of(), "container");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Manage containers").contains("prune").contains("ls, list, ps");
+        assertThat(berth(Map.of(), "image").out()).contains("import").contains("rm, rmi, remove");
+    }
+
+    @Test
     void runFlags_becomeTheCreateRequest_andArgumentsAfterTheImageBelongToTheContainer() {
         var run = new RunCommand(null);
         var cl = new CommandLine(run, new CommandLine.IFactory() {
