@@ -21,10 +21,18 @@ import java.util.concurrent.CompletableFuture;
  * <p>conmon double-forks: the process started here writes the monitor's pid to {@code -P} and exits at once; the
  * grandchild runs {@code runc create} and reports the outcome as one JSON line on the fd named by
  * {@code _OCI_SYNCPIPE}: {@code {"data": <pid>}}, or {@code {"data": -1, "message": "<runc's stderr>"}} (conmon
- * {@code src/parent_pipe_fd.c}, {@code write_sync_fd}). Java passes a child only fds 0-2, so a shell gives conmon the
- * Java stdout pipe as fd 3 and points conmon's own fd 1 at the stderr pipe:
- * {@code sh -c 'exec "$@" 3>&1 1>&2' sh conmon ...}. conmon prints option errors on stdout and its early failures on
- * stderr; both land in the stderr pipe, which the grandchild lets go of (dup2 of /dev/null) before it runs runc.
+ * {@code src/parent_pipe_fd.c}, {@code write_sync_fd}). Java passes a child only fds 0-2, so a shell gives conmon a
+ * pipe as fd 3 and points conmon's own fd 1 at the stderr pipe:
+ * {@code sh -c '{ exec "$@" 3>&1 1>&2; } | head -n 1' sh conmon ...}. conmon prints option errors on stdout and its
+ * early failures on stderr; both land in the stderr pipe, which the grandchild lets go of (dup2 of /dev/null) before
+ * it runs runc.
+ *
+ * <p>Why {@code head} relays the line instead of conmon writing to Java's stdout pipe directly: when the direct child
+ * exits, the JDK drains and closes that pipe (ProcessPipeInputStream.processExited), and conmon's first process exits
+ * at once. A sync line written after that was lost and conmon got EPIPE, so a start failed now and then under load,
+ * and always for a terminal, with "conmon exited with status 0 without reporting the container". The shell now
+ * exits only when {@code head} has passed the line on (or seen conmon's end), so the line is in the pipe before the
+ * JDK drains it.
  */
 final class ConmonLauncher {
 
@@ -46,7 +54,7 @@ final class ConmonLauncher {
 
     List<String> argv(CreateRequest r) {
         String id = r.id();
-        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" 3>&1 1>&2", "sh",
+        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", "{ exec \"$@\" 3>&1 1>&2; } | head -n 1", "sh",
                 conmon.toString(), "--api-version", "1",
                 "-c", id, "-u", id, "-n", id,
                 "-r", runc.toString(),
