@@ -46,6 +46,17 @@ class CriLogReaderTest {
     }
 
     @Test
+    void read_linesLongerThanTheReadBuffer_andManyLines() throws Exception {
+        String big = "x".repeat(200_000);
+        var log = new StringBuilder("2026-11-22T10:00:00Z stdout F ").append(big).append('\n');
+        for (int i = 0; i < 10_000; i++) log.append("2026-11-22T10:00:01Z stderr F line").append(i).append('\n');
+        List<String> out = read(log.toString(), LogQuery.ALL);
+        assertThat(out).hasSize(10_001);
+        assertThat(out.getFirst()).isEqualTo("STDOUT:" + big + "\n");
+        assertThat(out.getLast()).isEqualTo("STDERR:line9999\n");
+    }
+
+    @Test
     void read_givesTrailingOutputWithoutNewline() throws Exception {
         assertThat(read("2026-11-22T10:00:00Z stdout P no newline\n", LogQuery.ALL)).containsExactly("STDOUT:no newline");
     }
