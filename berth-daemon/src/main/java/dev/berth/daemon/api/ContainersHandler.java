@@ -111,6 +111,8 @@ public final class ContainersHandler {
         }
     }
 
+    private static final byte[] EMPTY = new byte[0];
+
     private void logs(Exchange ex) throws Exception {
         boolean stdout = ex.queryBool("stdout"), stderr = ex.queryBool("stderr");
         if (!stdout && !stderr) throw EngineException.invalid("Bad parameters: you must choose at least one stream");
@@ -121,19 +123,25 @@ public final class ContainersHandler {
                 Timestamps.parseOrNull(ex.query("until")), tailN, ex.queryBool("follow"));
         boolean timestamps = ex.queryBool("timestamps");
         boolean multiplexed = !c.config().tty();
-        try (OutputStream out = ex.stream(200, multiplexed ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream")) {
-            containers.logs(c.id(), query, entry -> {
-                if (ex.clientGone()) return false;
-                byte[] data = entry.data();
-                if (timestamps) {
-                    byte[] ts = (HumanTime.rfc3339(entry.time()) + " ").getBytes(StandardCharsets.US_ASCII);
-                    byte[] joined = new byte[ts.length + data.length];
-                    System.arraycopy(ts, 0, joined, 0, ts.length);
-                    System.arraycopy(data, 0, joined, ts.length, data.length);
-                    data = joined;
+        try (OutputStream out = ex.stream(200, multiplexed ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream");
+                // One network write per 64 KiB, not per line: a write per entry made logs slower than Docker's.
+                OutputStream buffered = new java.io.BufferedOutputStream(out, 64 * 1024)) {
+            containers.logs(c.id(), query, new dev.berth.engine.logs.CriLogReader.Sink() {
+                @Override
+                public boolean accept(LogEntry entry) throws IOException {
+                    if (ex.clientGone()) return false;
+                    byte[] ts = timestamps ? (HumanTime.rfc3339(entry.time()) + " ").getBytes(StandardCharsets.US_ASCII) : EMPTY;
+                    int stream = entry.stream() == LogEntry.Stream.STDERR ? StreamFrames.STDERR : StreamFrames.STDOUT;
+                    if (multiplexed) StreamFrames.writeHeader(buffered, stream, ts.length + entry.data().length);
+                    buffered.write(ts);
+                    buffered.write(entry.data());
+                    return true;
                 }
-                StreamFrames.write(out, multiplexed, entry.stream() == LogEntry.Stream.STDERR ? StreamFrames.STDERR : StreamFrames.STDOUT, data, 0, data.length);
-                return true;
+
+                @Override
+                public void caughtUp() throws IOException {
+                    buffered.flush();
+                }
             });
         }
     }

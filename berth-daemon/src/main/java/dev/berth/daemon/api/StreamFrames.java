@@ -14,6 +14,11 @@ final class StreamFrames {
     static final int STDOUT = 1;
     static final int STDERR = 2;
 
+    /** The 8-byte header of a frame of {@code len} bytes; the payload follows it. */
+    static void writeHeader(OutputStream out, int stream, int len) throws IOException {
+        out.write(new byte[] {(byte) stream, 0, 0, 0, (byte) (len >>> 24), (byte) (len >>> 16), (byte) (len >>> 8), (byte) len});
+    }
+
     static void write(OutputStream out, boolean multiplexed, int stream, byte[] data, int off, int len) throws IOException {
         if (multiplexed) {
             byte[] frame = new byte[8 + len];

@@ -24,6 +24,10 @@ public final class CriLogReader {
     @FunctionalInterface
     public interface Sink {
         boolean accept(LogEntry entry) throws IOException;
+
+        /** Everything written so far has been given out and a follower now waits for more: a time to flush. */
+        default void caughtUp() throws IOException {
+        }
     }
 
     private static final long FOLLOW_POLL_MILLIS = 25;
@@ -46,6 +50,7 @@ public final class CriLogReader {
                 boolean more = producing.getAsBoolean();
                 if (!drain(lines, query, sink)) return;
                 if (!more) break;
+                sink.caughtUp();
                 Thread.sleep(FOLLOW_POLL_MILLIS);
             }
             LogEntry rest = lines.flushPartial();

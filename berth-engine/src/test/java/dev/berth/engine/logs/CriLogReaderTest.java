@@ -67,10 +67,20 @@ class CriLogReaderTest {
         Files.writeString(f, "2026-11-22T10:00:00Z stdout F first\n");
         var producing = new AtomicBoolean(true);
         var out = new ArrayList<String>();
+        var flushes = new java.util.concurrent.atomic.AtomicInteger();
         var reader = Thread.ofVirtual().start(() -> {
             try {
-                CriLogReader.read(f, new LogQuery(true, true, null, null, -1, true), producing::get,
-                        e -> out.add(new String(e.data(), StandardCharsets.UTF_8)));
+                CriLogReader.read(f, new LogQuery(true, true, null, null, -1, true), producing::get, new CriLogReader.Sink() {
+                    @Override
+                    public boolean accept(LogEntry e) {
+                        return out.add(new String(e.data(), StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void caughtUp() {
+                        flushes.incrementAndGet();
+                    }
+                });
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -84,5 +94,7 @@ class CriLogReaderTest {
         reader.join(5000);
         assertThat(reader.isAlive()).isFalse();
         assertThat(out).containsExactly("first\n", "second\n");
+        // A follower is told each time it has caught up, so a buffered client connection gets flushed.
+        assertThat(flushes.get()).isPositive();
     }
 }
