@@ -20,7 +20,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
+        // Buffered: commands flush when output should appear (the end, a prompt, a pause in a followed stream).
+        PrintStream out = new PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 65536), false);
         int code = run(args, System.in, out, System.err, System.getenv());
         out.flush();
         System.exit(code);
