@@ -39,7 +39,7 @@ final class Attachment implements AutoCloseable {
         }
         try {
             if (tty) {
-                copyRaw(stream.input(), session.out);
+                StreamDemultiplexer.copyRaw(stream.input(), session.out);
             } else {
                 StreamDemultiplexer.copy(stream.input(), session.out, session.err);
             }
@@ -62,14 +62,6 @@ final class Attachment implements AutoCloseable {
             stream.closeInput();
         } catch (IOException ignored) {
             // The container went away; its exit status tells the rest.
-        }
-    }
-
-    private static void copyRaw(InputStream in, OutputStream out) throws IOException {
-        byte[] buf = new byte[8192];
-        for (int n; (n = in.read(buf)) >= 0; ) {
-            out.write(buf, 0, n);
-            out.flush();
         }
     }
 

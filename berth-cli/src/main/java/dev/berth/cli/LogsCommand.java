@@ -51,7 +51,7 @@ final class LogsCommand extends CliCommand {
                 .add("details", details);
         try (Response r = client().stream("GET", "/containers/" + inspect.get("Id").asString() + "/logs" + q)) {
             if (tty) {
-                r.body().transferTo(session.out);
+                StreamDemultiplexer.copyRaw(r.body(), session.out);
             } else {
                 StreamDemultiplexer.copy(r.body(), session.out, session.err);
             }

@@ -48,4 +48,14 @@ public final class StreamDemultiplexer {
             if (in.available() == 0) target.flush();
         }
     }
+
+    /** The raw stream of a container with a TTY: copied as it is, flushed whenever no more input is waiting. */
+    public static void copyRaw(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[32768];
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            out.write(buf, 0, n);
+            if (in.available() == 0) out.flush();
+        }
+        out.flush();
+    }
 }
