@@ -2,9 +2,7 @@ package dev.berth.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "image", description = "Manage images",
-        subcommands = {ImportCommand.class, InspectCommand.ImageInspect.class, ImagesCommand.ImageLs.class, RmiCommand.ImageRm.class,
-            TagCommand.class})
+@Command(name = "image", description = "Manage images")
 final class ImageGroup extends CliCommand {
     ImageGroup(Session session) {
         super(session);

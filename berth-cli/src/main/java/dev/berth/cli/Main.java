@@ -29,7 +29,12 @@ public final class Main {
 
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
         Session session = new Session(in, out, err, env);
-        CommandLine cl = new CommandLine(new RootCommand(session), new Factory(session));
+        CommandLine cl;
+        try {
+            cl = CommandTree.build(new RootCommand(session), new Factory(session), args);
+        } catch (Exception e) {
+            throw new IllegalStateException("building the command tree", e);
+        }
         passArgumentsAfterImage(cl);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
@@ -105,7 +110,9 @@ public final class Main {
             String arg = u.getUnmatched().getFirst();
             if (arg.startsWith("--")) return "unknown flag: " + arg.split("=", 2)[0];
             if (arg.startsWith("-") && arg.length() > 1) return "unknown shorthand flag: '" + arg.charAt(1) + "' in " + arg;
-            return "'" + e.getCommandLine().getCommandSpec().qualifiedName() + "' accepts no argument named \"" + arg + "\"";
+            String name = e.getCommandLine().getCommandSpec().qualifiedName();
+            if (!e.getCommandLine().getSubcommands().isEmpty()) return "unknown command: " + name + " " + arg;
+            return "'" + name + "' accepts no argument named \"" + arg + "\"";
         }
         if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
                 && m.getMissing().getFirst() instanceof CommandLine.Model.PositionalParamSpec) {

@@ -4,12 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "berth", description = "A self-sufficient runtime for containers",
-        synopsisHeading = "Usage:  ", customSynopsis = "berth [OPTIONS] COMMAND",
-        subcommands = {RunCommand.class, CreateCommand.class, StartCommand.class, StopCommand.class,
-            KillCommand.class, RestartCommand.class, WaitCommand.class, RmCommand.class, RenameCommand.class,
-            PsCommand.class, LogsCommand.class, InspectCommand.class, ImagesCommand.class, ImportCommand.class,
-            TagCommand.class, RmiCommand.class, VersionCommand.class, InfoCommand.class,
-            ContainerGroup.class, ImageGroup.class, SystemGroup.class})
+        synopsisHeading = "Usage:  ", customSynopsis = "berth [OPTIONS] COMMAND")
 final class RootCommand extends CliCommand {
     @Option(names = {"-H", "--host"}, paramLabel = "HOST", description = "Daemon socket to connect to (default unix:///var/run/berth.sock)")
     void host(String host) {

@@ -2,7 +2,7 @@ package dev.berth.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "system", description = "Manage Berth", subcommands = {InfoCommand.class})
+@Command(name = "system", description = "Manage Berth")
 final class SystemGroup extends CliCommand {
     SystemGroup(Session session) {
         super(session);

@@ -32,6 +32,21 @@ class CliUnitTest {
     }
 
     @Test
+    void unknownCommand_isNamed() {
+        var r = berth(Map.of(), "container", "nope");
+        assertThat(r.exit()).isEqualTo(125);
+        assertThat(r.err()).startsWith("berth: unknown command: berth container nope\n");
+    }
+
+    @Test
+    void onlyTheCommandUsedIsBuilt_butHelpListsThemAll() {
+        assertThat(berth(Map.of(), "--help").out()).contains("run").contains("images").contains("container");
+        assertThat(berth(Map.of(), "image", "--help").out()).contains("import").contains("inspect").contains("tag");
+        var r = berth(Map.of("BERTH_HOST", "unix:///nonexistent/berth.sock"), "-H", "unix:///nonexistent/other.sock", "image", "ls");
+        assertThat(r.err()).contains("unix:///nonexistent/other.sock");
+    }
+
+    @Test
     void missingImage_exits125() {
         var r = berth(Map.of(), "run");
         assertThat(r.exit()).isEqualTo(125);
