@@ -22,23 +22,27 @@ import java.util.concurrent.CompletableFuture;
  * grandchild runs {@code runc create} and reports the outcome as one JSON line on the fd named by
  * {@code _OCI_SYNCPIPE}: {@code {"data": <pid>}}, or {@code {"data": -1, "message": "<runc's stderr>"}} (conmon
  * {@code src/parent_pipe_fd.c}, {@code write_sync_fd}). Java passes a child only fds 0-2, so a shell gives conmon a
- * pipe as fd 3 and points conmon's own fd 1 at the stderr pipe:
- * {@code sh -c '{ exec "$@" 3>&1 1>&2; } | head -n 1' sh conmon ...}. conmon prints option errors on stdout and its
- * early failures on stderr; both land in the stderr pipe, which the grandchild lets go of (dup2 of /dev/null) before
- * it runs runc.
+ * pipe as fd 3 and points conmon's own fd 1 at the stderr pipe (see {@link #RELAY}). conmon prints option errors on
+ * stdout and its early failures on stderr; both land in the stderr pipe, which the grandchild lets go of (dup2 of
+ * /dev/null) before it runs runc.
  *
  * <p>Why {@code head} relays the line instead of conmon writing to Java's stdout pipe directly: when the direct child
- * exits, the JDK drains and closes that pipe (ProcessPipeInputStream.processExited), and conmon's first process exits
- * at once. A sync line written after that was lost and conmon got EPIPE, so a start failed now and then under load,
- * and always for a terminal, with "conmon exited with status 0 without reporting the container". The shell now
- * exits only when {@code head} has passed the line on (or seen conmon's end), so the line is in the pipe before the
- * JDK drains it.
+ * exits, the JDK drains what the pipe holds at that moment and closes it (ProcessPipeInputStream.processExited), and
+ * conmon's first process exits at once. Unless the reading thread was already blocked in read() by then, a line the
+ * grandchild wrote later would be lost (and its write would fail with EPIPE, which conmon dies of): the create would
+ * fail with "conmon exited with status 0 without reporting the container", and a runc error in that line would never
+ * reach the user. A fresh JVM is slow enough for that on its first create, terminal or not. The shell exits only when
+ * {@code head} has passed the line on (or seen every writer go), so the line is in the pipe before the JDK drains it.
+ * A pipeline's status is its last command's, so the shell reports a failing conmon's own status on stderr.
  */
 final class ConmonLauncher {
 
     /** Environment a daemon may carry that runc or conmon would act on wrongly for a container. */
     private static final List<String> SCRUBBED_ENV =
             List.of("NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "_OCI_STARTPIPE", "_OCI_ATTACHPIPE");
+
+    /** The shell program around conmon: {@code "$@"} is conmon and its arguments. */
+    static final String RELAY = "{ \"$@\" 3>&1 1>&2 || echo \"conmon exited with status $?\" >&2; } | head -n 1";
 
     private final Path conmon;
     private final Path runc;
@@ -54,7 +58,7 @@ final class ConmonLauncher {
 
     List<String> argv(CreateRequest r) {
         String id = r.id();
-        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", "{ exec \"$@\" 3>&1 1>&2; } | head -n 1", "sh",
+        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", RELAY, "sh",
                 conmon.toString(), "--api-version", "1",
                 "-c", id, "-u", id, "-n", id,
                 "-r", runc.toString(),
@@ -79,6 +83,11 @@ final class ConmonLauncher {
 
     /** Runs conmon for {@code r} and returns the container's pid once runc has created it. */
     int launch(CreateRequest r) {
+        return awaitCreated(start(r), r.id());
+    }
+
+    /** Starts the shell that runs conmon for {@code r}. */
+    Process start(CreateRequest r) {
         ProcessBuilder pb = new ProcessBuilder(argv(r))
                 // conmon writes "oom" into its working directory as well as the persist dir: keep both in the task's
                 .directory(layout.taskDir(r.id()).toFile())
@@ -86,25 +95,29 @@ final class ConmonLauncher {
         Map<String, String> env = pb.environment();
         SCRUBBED_ENV.forEach(env::remove);
         env.put("_OCI_SYNCPIPE", "3");
-
-        Process p;
         try {
-            p = pb.start();
+            return pb.start();
         } catch (IOException e) {
             throw new RuntimeFailure("cannot start conmon: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads the outcome of {@link #start}: the container's pid, or a failure carrying runc's or conmon's message.
+     * The shell may have exited already; its stdout then holds the line, if there was one.
+     */
+    int awaitCreated(Process p, String id) {
         CompletableFuture<String> stderr = new CompletableFuture<>();
-        Thread.ofVirtual().name("conmon-stderr-" + r.id()).start(() -> stderr.complete(CommandRunner.slurp(p.getErrorStream())));
+        Thread.ofVirtual().name("conmon-stderr-" + id).start(() -> stderr.complete(CommandRunner.slurp(p.getErrorStream())));
 
         String line;
         try (var sync = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            line = sync.readLine(); // one line, or end of file if conmon died before runc ran
+            line = sync.readLine(); // one line, or end of file if conmon died without reporting
         } catch (IOException e) {
             throw new RuntimeFailure("reading conmon's sync pipe: " + e.getMessage(), e);
         }
-        int conmonExit;
         try {
-            conmonExit = p.waitFor();
+            p.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RuntimeFailure("interrupted while starting conmon", e);
@@ -116,9 +129,8 @@ final class ConmonLauncher {
             int data = node.path("data").asInt(-1);
             if (data > 0) return data;
             String message = node.path("message").asString("");
-            throw new RuntimeFailure(RuncClient.errorText(message, "runc create failed for " + r.id()));
+            throw new RuntimeFailure(RuncClient.errorText(message, "runc create failed for " + id));
         }
-        throw new RuntimeFailure(RuncClient.errorText(errors,
-                "conmon exited with status " + conmonExit + " without reporting the container"));
+        throw new RuntimeFailure(RuncClient.errorText(errors, "conmon ended without reporting the container"));
     }
 }
