@@ -58,23 +58,11 @@ public final class EngineClient {
 
     /** A request with a streamed body of unknown length, sent chunked (image import, load). */
     public Response upload(String method, String path, InputStream body, String contentType) {
-        Connection c = Connection.open(host);
-        try {
-            var headers = new LinkedHashMap<String, String>();
-            headers.put("Connection", "close");
-            headers.put("Content-Type", contentType);
-            headers.put("Transfer-Encoding", "chunked");
-            HttpHead.writeRequest(c.out, method, "/v" + API_VERSION + path, headers);
-            writeChunked(body, c.out);
-            c.out.flush();
-            return receive(c);
-        } catch (IOException e) {
-            c.close();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("Connection", "close");
+        headers.put("Content-Type", contentType);
+        headers.put("Transfer-Encoding", "chunked");
+        return exchange(method, path, headers, out -> writeChunked(body, out), EngineClient::response);
     }
 
     /**
@@ -82,44 +70,54 @@ public final class EngineClient {
      * asking for it with {@code Upgrade: tcp} as the Docker CLI does.
      */
     public HijackedStream hijack(String path, Object jsonBody) {
-        Connection c = Connection.open(host);
-        try {
-            byte[] body = jsonBody == null ? new byte[0] : JSON.writeValueAsBytes(jsonBody);
-            var headers = new LinkedHashMap<String, String>();
-            headers.put("Connection", "Upgrade");
-            headers.put("Upgrade", "tcp");
-            if (jsonBody != null) headers.put("Content-Type", "application/json");
-            headers.put("Content-Length", Integer.toString(body.length));
-            HttpHead.writeRequest(c.out, "POST", "/v" + API_VERSION + path, headers);
-            c.out.write(body);
-            c.out.flush();
-            HttpHead.Status status = HttpHead.readResponse(c.in);
+        byte[] body = jsonBody == null ? new byte[0] : JSON.writeValueAsBytes(jsonBody);
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("Connection", "Upgrade");
+        headers.put("Upgrade", "tcp");
+        if (jsonBody != null) headers.put("Content-Type", "application/json");
+        headers.put("Content-Length", Integer.toString(body.length));
+        return exchange("POST", path, headers, out -> out.write(body), (c, status) -> {
             if (status.code() >= 400) throw error(status.code(), bodyOf(status, c.in).readAllBytes());
             return new HijackedStream(c, c.in);
-        } catch (IOException e) {
-            c.close();
-            throw new DaemonUnreachableException(host, e);
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        });
     }
 
     private Response send(String method, String path, byte[] body, String contentType, Map<String, String> extra) {
+        var headers = new LinkedHashMap<String, String>(extra);
+        headers.put("Connection", "close");
+        if (body != null) {
+            headers.put("Content-Type", contentType);
+            headers.put("Content-Length", Integer.toString(body.length));
+        } else if (!method.equals("GET") && !method.equals("HEAD")) {
+            headers.put("Content-Length", "0");
+        }
+        return exchange(method, path, headers, out -> {
+            if (body != null) out.write(body);
+        }, EngineClient::response);
+    }
+
+    @FunctionalInterface
+    private interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface ResponseReader<T> {
+        T read(Connection c, HttpHead.Status status) throws IOException;
+    }
+
+    /**
+     * One request on a new connection: the head, the body, then the response head handed to {@code reader}, which
+     * keeps the connection (a streamed body, a hijack). On any failure the connection is closed; a broken
+     * connection means the daemon is gone.
+     */
+    private <T> T exchange(String method, String path, Map<String, String> headers, BodyWriter body, ResponseReader<T> reader) {
         Connection c = Connection.open(host);
         try {
-            var headers = new LinkedHashMap<String, String>(extra);
-            headers.put("Connection", "close");
-            if (body != null) {
-                headers.put("Content-Type", contentType);
-                headers.put("Content-Length", Integer.toString(body.length));
-            } else if (!method.equals("GET") && !method.equals("HEAD")) {
-                headers.put("Content-Length", "0");
-            }
             HttpHead.writeRequest(c.out, method, "/v" + API_VERSION + path, headers);
-            if (body != null) c.out.write(body);
+            body.write(c.out);
             c.out.flush();
-            return receive(c);
+            return reader.read(c, HttpHead.readResponse(c.in));
         } catch (IOException e) {
             c.close();
             throw new DaemonUnreachableException(host, e);
@@ -129,8 +127,7 @@ public final class EngineClient {
         }
     }
 
-    private Response receive(Connection c) throws IOException {
-        HttpHead.Status status = HttpHead.readResponse(c.in);
+    private static Response response(Connection c, HttpHead.Status status) throws IOException {
         InputStream body = bodyOf(status, c.in);
         if (status.code() >= 400) throw error(status.code(), body.readAllBytes());
         return new Response(status.code(), status.headers(), body, c);
@@ -157,9 +154,10 @@ public final class EngineClient {
         return new EngineException(status, text);
     }
 
+    /** Reading the user's source failing is the source's error, not the daemon's: it is not an IOException here. */
     private static void writeChunked(InputStream body, OutputStream out) throws IOException {
         byte[] buf = new byte[65536];
-        for (int n; (n = body.read(buf)) >= 0; ) {
+        for (int n; (n = readSource(body, buf)) >= 0; ) {
             if (n == 0) continue;
             out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(buf, 0, n);
@@ -167,6 +165,14 @@ public final class EngineClient {
             out.write('\n');
         }
         out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static int readSource(InputStream in, byte[] buf) {
+        try {
+            return in.read(buf);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static JsonNode parse(byte[] body) {
