@@ -117,6 +117,11 @@ final class ContainerOptions {
         host.put("ReadonlyRootfs", readOnly);
         host.put("SecurityOpt", securityOpts);
         if (init) host.put("Init", true);
+        if (tty) {
+            // Docker's CLI sends the terminal's size with the create, so the first prompt is already laid out right.
+            int[] size = TerminalSession.currentSize();
+            if (size != null) host.put("ConsoleSize", List.of(size[0], size[1]));
+        }
         body.put("HostConfig", host);
         return body;
     }

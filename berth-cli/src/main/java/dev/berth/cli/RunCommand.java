@@ -43,8 +43,11 @@ class RunCommand extends CliCommand {
             return 0;
         }
         try (Attachment attachment = Attachment.open(session, id, options.tty, options.interactive);
-                Response exit = waitForExit(id)) {
+                Response exit = waitForExit(id);
+                TerminalSession terminal = options.tty
+                        ? TerminalSession.open(client(), "/containers/" + id + "/resize", options.interactive) : null) {
             start(id);
+            if (terminal != null) terminal.followWindowSize();
             if (sigProxy && !options.tty) SignalProxy.forward(client(), id);
             attachment.pump();
             return exitStatus(exit);

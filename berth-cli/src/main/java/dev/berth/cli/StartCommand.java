@@ -38,12 +38,14 @@ final class StartCommand extends CliCommand {
         String id = inspect.get("Id").asString();
         boolean tty = inspect.path("Config").path("Tty").asBoolean(false);
         try (Attachment attachment = Attachment.open(session, id, tty, interactive);
-                Response exit = client().stream("POST", "/containers/" + id + "/wait" + Query.of().add("condition", "next-exit"))) {
+                Response exit = client().stream("POST", "/containers/" + id + "/wait" + Query.of().add("condition", "next-exit"));
+                TerminalSession terminal = tty ? TerminalSession.open(client(), "/containers/" + id + "/resize", interactive) : null) {
             try {
                 client().post("/containers/" + id + "/start", null);
             } catch (EngineException e) {
                 throw RunCommand.startFailure(e.getMessage());
             }
+            if (terminal != null) terminal.followWindowSize();
             if (!tty) SignalProxy.forward(client(), id);
             attachment.pump();
             return RunCommand.exitStatus(exit);

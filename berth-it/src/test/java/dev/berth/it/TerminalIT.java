@@ -1,0 +1,57 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code run -it} in a real terminal: script(1) gives berth a pseudo-terminal as a user's shell has, so raw mode, the
+ * window size and keys typed at the container's shell are the real thing.
+ */
+class TerminalIT {
+    static TestDaemon daemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = TestDaemon.started();
+        daemon.loadBusybox();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) daemon.close();
+    }
+
+    private static Cli.Result inTerminal(String shellLine, String typed) throws Exception {
+        String berth = TestDaemon.REPO.resolve("bin/berth") + " -H " + daemon.host();
+        return Cli.run(List.of("script", "-qec", shellLine.replace("BERTH", berth), "/dev/null"), Map.of(),
+                typed == null ? null : typed.getBytes());
+    }
+
+    @Test
+    void theContainerSeesATerminalOfOurSize() throws Exception {
+        var r = inTerminal("stty rows 30 cols 100; BERTH run -it --rm busybox sh -c 'stty size; tty'", null);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        // A terminal ends lines with \r\n.
+        assertThat(r.out()).contains("30 100\r\n").contains("/dev/pts/0\r\n");
+    }
+
+    @Test
+    void keysReachTheShell_andItsExitCodeIsOurs() throws Exception {
+        var r = inTerminal("BERTH run -it --rm busybox sh", "echo in-container $((6*7))\rexit 3\r");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.out()).contains("in-container 42\r\n");
+        assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
+    }
+
+    @Test
+    void withoutStdin_theOutputStillComesThroughTheTerminal() throws Exception {
+        var r = inTerminal("BERTH run -t --rm busybox echo hello", null);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("hello\r\n");
+    }
+}
