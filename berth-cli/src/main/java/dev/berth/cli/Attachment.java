@@ -25,18 +25,19 @@ final class Attachment implements AutoCloseable {
     }
 
     static Attachment open(Session session, String id, boolean tty, boolean stdin) {
-        String path = "/containers/" + id + "/attach"
-                + Query.of().add("stream", true).add("stdin", stdin).add("stdout", true).add("stderr", true);
+        return open(session, id, tty, stdin, null);
+    }
+
+    /** {@code detachKeys} overrides the daemon's detach sequence (ctrl-p ctrl-q) for this attach. */
+    static Attachment open(Session session, String id, boolean tty, boolean stdin, String detachKeys) {
+        String path = "/containers/" + id + "/attach" + Query.of().add("stream", true).add("stdin", stdin)
+                .add("stdout", true).add("stderr", true).add("detachKeys", detachKeys);
         return new Attachment(session, session.client().hijack(path, null), tty, stdin);
     }
 
     /** Copies stdin to the container (if attached) and its output to ours until the container closes it. */
     void pump() throws IOException {
-        if (stdin) {
-            Thread feeder = new Thread(this::feedStdin, "stdin");
-            feeder.setDaemon(true); // a read of the terminal cannot be interrupted; the exit ends it
-            feeder.start();
-        }
+        if (stdin) feed(session, stream);
         try {
             if (tty) {
                 StreamDemultiplexer.copyRaw(stream.input(), session.out);
@@ -50,7 +51,14 @@ final class Attachment implements AutoCloseable {
         session.err.flush();
     }
 
-    private void feedStdin() {
+    /** Copies our stdin to a hijacked stream on a daemon thread, half-closing it at end of input. */
+    static void feed(Session session, HijackedStream stream) {
+        Thread feeder = new Thread(() -> copyStdin(session, stream), "stdin");
+        feeder.setDaemon(true); // a read of the terminal cannot be interrupted; the exit ends it
+        feeder.start();
+    }
+
+    private static void copyStdin(Session session, HijackedStream stream) {
         try {
             OutputStream to = stream.output();
             InputStream from = session.in;

@@ -15,18 +15,21 @@ import picocli.CommandLine.Command;
 final class CommandTree {
     private static final List<Class<?>> TOP = List.of(RunCommand.class, CreateCommand.class, StartCommand.class,
             StopCommand.class, KillCommand.class, RestartCommand.class, WaitCommand.class, RmCommand.class,
-            RenameCommand.class, PsCommand.class, LogsCommand.class, InspectCommand.class, ImagesCommand.class,
-            ImportCommand.class, TagCommand.class, RmiCommand.class, VersionCommand.class, InfoCommand.class,
-            ContainerGroup.class, ImageGroup.class, SystemGroup.class);
+            RenameCommand.class, PsCommand.class, LogsCommand.class, InspectCommand.class, AttachCommand.class,
+            ExecCommand.class, PauseCommand.class, UnpauseCommand.class, TopCommand.class, StatsCommand.class,
+            UpdateCommand.class, EventsCommand.class, ImagesCommand.class, ImportCommand.class, TagCommand.class,
+            RmiCommand.class, VersionCommand.class, InfoCommand.class, ContainerGroup.class, ImageGroup.class,
+            SystemGroup.class);
 
     private static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(
-            ContainerGroup.class, List.of(CreateCommand.class, InspectCommand.ContainerInspect.class, KillCommand.class,
-                    LogsCommand.class, PsCommand.ContainerLs.class, ContainerPruneCommand.class, RenameCommand.class,
-                    RestartCommand.class, RmCommand.class, RunCommand.class, StartCommand.class, StopCommand.class,
-                    WaitCommand.class),
+            ContainerGroup.class, List.of(AttachCommand.class, CreateCommand.class, ExecCommand.class,
+                    InspectCommand.ContainerInspect.class, KillCommand.class, LogsCommand.class, PsCommand.ContainerLs.class,
+                    PauseCommand.class, ContainerPruneCommand.class, RenameCommand.class, RestartCommand.class,
+                    RmCommand.class, RunCommand.class, StartCommand.class, StatsCommand.class, StopCommand.class,
+                    TopCommand.class, UnpauseCommand.class, UpdateCommand.class, WaitCommand.class),
             ImageGroup.class, List.of(ImportCommand.class, InspectCommand.ImageInspect.class, ImagesCommand.ImageLs.class,
                     RmiCommand.ImageRm.class, TagCommand.class),
-            SystemGroup.class, List.of(InfoCommand.class));
+            SystemGroup.class, List.of(EventsCommand.class, InfoCommand.class));
 
     /** Root options that take a value, so the word after them is not a command name. */
     private static final List<String> VALUED_ROOT_OPTIONS = List.of("-H", "--host", "-l", "--log-level");

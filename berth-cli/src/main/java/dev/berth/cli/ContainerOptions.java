@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The flags {@code run} and {@code create} share, and the create request they make. */
@@ -83,6 +84,24 @@ final class ContainerOptions {
     @Option(names = "--platform", paramLabel = "string", description = "Set platform if server is multi-platform capable")
     String platform;
 
+    @Mixin
+    ResourceOptions resources;
+
+    @Option(names = "--tmpfs", paramLabel = "list", description = "Mount a tmpfs directory")
+    List<String> tmpfs = new ArrayList<>();
+
+    @Option(names = "--sysctl", paramLabel = "map", description = "Sysctl options")
+    List<String> sysctls = new ArrayList<>();
+
+    @Option(names = "--device", paramLabel = "list", description = "Add a host device to the container")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--ulimit", paramLabel = "ulimit", description = "Ulimit options")
+    List<String> ulimits = new ArrayList<>();
+
+    @Option(names = "--shm-size", paramLabel = "bytes", description = "Size of /dev/shm")
+    String shmSize;
+
     /** The body of {@code POST /containers/create}, as the Docker CLI builds it. */
     Map<String, Object> createBody(String image, List<String> command, boolean attachStdio, Map<String, String> clientEnv) {
         if (autoRemove && restart != null && !restart.equals("no")) {
@@ -117,6 +136,12 @@ final class ContainerOptions {
         host.put("ReadonlyRootfs", readOnly);
         host.put("SecurityOpt", securityOpts);
         if (init) host.put("Init", true);
+        resources.addTo(host);
+        if (!tmpfs.isEmpty()) host.put("Tmpfs", tmpfs());
+        if (!sysctls.isEmpty()) host.put("Sysctls", keyValues(sysctls, "--sysctl"));
+        if (!devices.isEmpty()) host.put("Devices", devices.stream().map(ContainerOptions::device).toList());
+        if (!ulimits.isEmpty()) host.put("Ulimits", ulimits.stream().map(ContainerOptions::ulimit).toList());
+        if (shmSize != null) host.put("ShmSize", Sizes.ramInBytes(shmSize, "--shm-size"));
         if (tty) {
             // Docker's CLI sends the terminal's size with the create, so the first prompt is already laid out right.
             int[] size = TerminalSession.currentSize();
@@ -189,5 +214,66 @@ final class ContainerOptions {
         policy.put("Name", name);
         policy.put("MaximumRetryCount", retries);
         return policy;
+    }
+
+    /** {@code --tmpfs /run:rw,size=64m}: the path, and the mount options after the colon. */
+    private Map<String, String> tmpfs() {
+        var out = new LinkedHashMap<String, String>();
+        for (String t : tmpfs) {
+            int colon = t.indexOf(':');
+            String path = colon < 0 ? t : t.substring(0, colon);
+            if (!path.startsWith("/")) throw new UsageError("invalid argument \"" + t + "\" for \"--tmpfs\" flag: path must be absolute");
+            out.put(path, colon < 0 ? "" : t.substring(colon + 1));
+        }
+        return out;
+    }
+
+    private static Map<String, String> keyValues(List<String> entries, String flag) {
+        var out = new LinkedHashMap<String, String>();
+        for (String e : entries) {
+            int eq = e.indexOf('=');
+            if (eq <= 0) throw new UsageError("invalid argument \"" + e + "\" for \"" + flag + "\" flag: expected key=value");
+            out.put(e.substring(0, eq), e.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** {@code --device /dev/fuse}, {@code /dev/sda:/dev/xvda}, {@code /dev/sda:/dev/xvda:r}. */
+    static Map<String, String> device(String spec) {
+        String[] parts = spec.split(":");
+        if (parts.length > 3 || !parts[0].startsWith("/")) {
+            throw new UsageError("invalid argument \"" + spec + "\" for \"--device\" flag: bad format for path: " + spec);
+        }
+        String inContainer = parts.length > 1 && parts[1].startsWith("/") ? parts[1] : parts[0];
+        String permissions = parts.length == 3 ? parts[2] : parts.length == 2 && !parts[1].startsWith("/") ? parts[1] : "rwm";
+        if (!permissions.matches("[rwm]{1,3}")) {
+            throw new UsageError("invalid argument \"" + spec + "\" for \"--device\" flag: invalid device mode: " + permissions);
+        }
+        var d = new LinkedHashMap<String, String>();
+        d.put("PathOnHost", parts[0]);
+        d.put("PathInContainer", inContainer);
+        d.put("CgroupPermissions", permissions);
+        return d;
+    }
+
+    /** {@code --ulimit nofile=1024:2048} (soft:hard, or one value for both). */
+    static Map<String, Object> ulimit(String spec) {
+        int eq = spec.indexOf('=');
+        String bad = "invalid argument \"" + spec + "\" for \"--ulimit\" flag: ";
+        if (eq <= 0) throw new UsageError(bad + "invalid ulimit argument: " + spec);
+        String[] limits = spec.substring(eq + 1).split(":");
+        if (limits.length > 2) throw new UsageError(bad + "too many limit value arguments");
+        try {
+            long soft = Long.parseLong(limits[0]);
+            long hard = limits.length == 2 ? Long.parseLong(limits[1]) : soft;
+            if (soft > hard) throw new UsageError(bad + "ulimit soft limit must be less than or equal to hard limit: " + soft + " > " + hard);
+            var u = new LinkedHashMap<String, Object>();
+            u.put("Name", spec.substring(0, eq));
+            u.put("Soft", soft);
+            u.put("Hard", hard);
+            return u;
+        } catch (NumberFormatException e) {
+            throw new UsageError(bad + "invalid ulimit value: " + spec.substring(eq + 1));
+        }
     }
 }

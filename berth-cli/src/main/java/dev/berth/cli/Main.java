@@ -52,7 +52,9 @@ public final class Main {
     /** {@code run busybox sh -c "ls -l"}: everything after the image belongs to the container, flags included. */
     private static void passArgumentsAfterImage(CommandLine cl) {
         Object command = cl.getCommand();
-        if (command instanceof RunCommand || command instanceof CreateCommand) cl.setStopAtPositional(true);
+        if (command instanceof RunCommand || command instanceof CreateCommand || command instanceof ExecCommand) {
+            cl.setStopAtPositional(true);
+        }
         cl.getSubcommands().values().stream().distinct().forEach(Main::passArgumentsAfterImage);
     }
 

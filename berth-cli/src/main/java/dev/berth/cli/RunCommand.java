@@ -24,6 +24,9 @@ class RunCommand extends CliCommand {
             description = "Proxy received signals to the process (default true)")
     boolean sigProxy;
 
+    @Option(names = "--detach-keys", paramLabel = "string", description = "Override the key sequence for detaching a container")
+    String detachKeys;
+
     @Parameters(index = "0", paramLabel = "IMAGE")
     String image;
 
@@ -42,7 +45,7 @@ class RunCommand extends CliCommand {
             session.out.println(id);
             return 0;
         }
-        try (Attachment attachment = Attachment.open(session, id, options.tty, options.interactive);
+        try (Attachment attachment = Attachment.open(session, id, options.tty, options.interactive, detachKeys);
                 Response exit = waitForExit(id);
                 TerminalSession terminal = options.tty
                         ? TerminalSession.open(client(), "/containers/" + id + "/resize", options.interactive) : null) {

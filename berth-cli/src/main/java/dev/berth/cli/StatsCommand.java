@@ -1,0 +1,65 @@
+package dev.berth.cli;
+
+import dev.berth.client.EngineException;
+import dev.berth.client.Query;
+import dev.berth.format.Formatter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+@Command(name = "stats", description = "Display a live stream of container(s) resource usage statistics",
+        customSynopsis = "berth stats [OPTIONS] [CONTAINER...]")
+final class StatsCommand extends CliCommand {
+    @Option(names = {"-a", "--all"}, description = "Show all containers (default shows just running)")
+    boolean all;
+
+    @Option(names = "--no-stream", description = "Disable streaming stats and only pull the first result")
+    boolean noStream;
+
+    @Option(names = "--no-trunc", description = "Do not truncate output")
+    boolean noTrunc;
+
+    @Option(names = "--format", paramLabel = "string", description = "Format output using a custom template: 'table', 'table TEMPLATE', 'json', or a Go template")
+    String format;
+
+    @Parameters(arity = "0..*", paramLabel = "CONTAINER")
+    List<String> containers = new ArrayList<>();
+
+    StatsCommand(Session session) {
+        super(session);
+    }
+
+    @Override
+    int run() throws Exception {
+        Formatter formatter = new Formatter(format, StatsRow.DEFAULT_TABLE, StatsRow.HEADERS);
+        boolean clear = !noStream && dev.berth.sys.Terminal.isTerminal(1);
+        while (true) {
+            var rows = new ArrayList<StatsRow>();
+            for (String c : targets()) {
+                try {
+                    // One sample with its predecessor; the daemon takes two readings for a CPU delta.
+                    JsonNode sample = client().get("/containers/" + c + "/stats" + Query.of().addBool("stream", false));
+                    rows.add(new StatsRow(c, sample, !noTrunc));
+                } catch (EngineException e) {
+                    if (!containers.isEmpty()) throw e;
+                    // A container listed a moment ago has gone: leave it out of this round.
+                }
+            }
+            if (clear) session.out.print("\033[2J\033[H");
+            formatter.write(rows, session.out);
+            session.out.flush();
+            if (noStream) return 0;
+            Thread.sleep(500);
+        }
+    }
+
+    private List<String> targets() {
+        if (!containers.isEmpty()) return containers;
+        var ids = new ArrayList<String>();
+        client().get("/containers/json" + Query.of().add("all", all)).forEach(c -> ids.add(c.path("Id").asString()));
+        return ids;
+    }
+}
