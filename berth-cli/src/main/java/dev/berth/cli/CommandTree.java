@@ -18,6 +18,7 @@ final class CommandTree {
             RenameCommand.class, PsCommand.class, LogsCommand.class, InspectCommand.class, AttachCommand.class,
             ExecCommand.class, PauseCommand.class, UnpauseCommand.class, TopCommand.class, StatsCommand.class,
             UpdateCommand.class, EventsCommand.class, ImagesCommand.class, ImportCommand.class, TagCommand.class,
+            SaveCommand.class, LoadCommand.class, HistoryCommand.class,
             RmiCommand.class, VersionCommand.class, InfoCommand.class, ContainerGroup.class, ImageGroup.class,
             SystemGroup.class);
 
@@ -27,9 +28,10 @@ final class CommandTree {
                     PauseCommand.class, ContainerPruneCommand.class, RenameCommand.class, RestartCommand.class,
                     RmCommand.class, RunCommand.class, StartCommand.class, StatsCommand.class, StopCommand.class,
                     TopCommand.class, UnpauseCommand.class, UpdateCommand.class, WaitCommand.class),
-            ImageGroup.class, List.of(ImportCommand.class, InspectCommand.ImageInspect.class, ImagesCommand.ImageLs.class,
-                    RmiCommand.ImageRm.class, TagCommand.class),
-            SystemGroup.class, List.of(EventsCommand.class, InfoCommand.class));
+            ImageGroup.class, List.of(HistoryCommand.ImageHistory.class, ImportCommand.class,
+                    InspectCommand.ImageInspect.class, LoadCommand.ImageLoad.class, ImagesCommand.ImageLs.class,
+                    ImagePruneCommand.class, RmiCommand.ImageRm.class, SaveCommand.ImageSave.class, TagCommand.class),
+            SystemGroup.class, List.of(DiskUsageCommand.class, EventsCommand.class, InfoCommand.class));
 
     /** Root options that take a value, so the word after them is not a command name. */
     private static final List<String> VALUED_ROOT_OPTIONS = List.of("-H", "--host", "-l", "--log-level");

@@ -51,7 +51,7 @@ class ImagesCommand extends CliCommand {
         JsonNode list = client().get("/images/json" + Query.of().add("all", all).add("digests", digests)
                 .add("filters", Filters.toJson(filterFlags)));
         var rows = new ArrayList<ImageRow>();
-        for (JsonNode image : list) rows.addAll(rowsOf(image));
+        for (JsonNode image : list) rows.addAll(rows(image, !noTrunc));
         if (quiet && (format == null || format.isEmpty())) {
             // One line per image, not per tag.
             var ids = new LinkedHashSet<String>();
@@ -64,13 +64,13 @@ class ImagesCommand extends CliCommand {
     }
 
     /** A row per tag; an untagged image is one {@code <none>} row. */
-    private List<ImageRow> rowsOf(JsonNode image) {
+    static List<ImageRow> rows(JsonNode image, boolean trunc) {
         var rows = new ArrayList<ImageRow>();
         for (JsonNode t : image.path("RepoTags")) {
             String ref = t.asString();
             if (ref.equals("<none>:<none>")) continue;
             String[] parts = ImageNames.splitTag(ref);
-            rows.add(new ImageRow(image, parts[0], parts[1], digestFor(image, parts[0]), !noTrunc));
+            rows.add(new ImageRow(image, parts[0], parts[1], digestFor(image, parts[0]), trunc));
         }
         if (rows.isEmpty()) {
             String repo = "<none>";
@@ -83,7 +83,7 @@ class ImagesCommand extends CliCommand {
                     break;
                 }
             }
-            rows.add(new ImageRow(image, repo, "<none>", digest, !noTrunc));
+            rows.add(new ImageRow(image, repo, "<none>", digest, trunc));
         }
         return rows;
     }
