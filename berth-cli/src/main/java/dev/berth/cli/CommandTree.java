@@ -18,12 +18,14 @@ final class CommandTree {
             RenameCommand.class, PsCommand.class, LogsCommand.class, InspectCommand.class, AttachCommand.class,
             ExecCommand.class, PauseCommand.class, UnpauseCommand.class, TopCommand.class, StatsCommand.class,
             UpdateCommand.class, EventsCommand.class, ImagesCommand.class, ImportCommand.class, TagCommand.class,
-            SaveCommand.class, LoadCommand.class, HistoryCommand.class,
+            SaveCommand.class, LoadCommand.class, HistoryCommand.class, DiffCommand.class, ExportCommand.class,
+            CommitCommand.class,
             RmiCommand.class, VersionCommand.class, InfoCommand.class, ContainerGroup.class, ImageGroup.class,
             SystemGroup.class);
 
     private static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(
-            ContainerGroup.class, List.of(AttachCommand.class, CreateCommand.class, ExecCommand.class,
+            ContainerGroup.class, List.of(AttachCommand.class, CommitCommand.class, CreateCommand.class, DiffCommand.class,
+                    ExecCommand.class, ExportCommand.class,
                     InspectCommand.ContainerInspect.class, KillCommand.class, LogsCommand.class, PsCommand.ContainerLs.class,
                     PauseCommand.class, ContainerPruneCommand.class, RenameCommand.class, RestartCommand.class,
                     RmCommand.class, RunCommand.class, StartCommand.class, StatsCommand.class, StopCommand.class,

@@ -2,10 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.client.Query;
 import dev.berth.client.Response;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,22 +37,7 @@ class SaveCommand extends CliCommand {
         Query q = Query.of();
         images.forEach(i -> q.add("names", i));
         try (Response r = client().stream("GET", "/images/get" + q)) {
-            if (output == null) {
-                r.body().transferTo(session.out);
-                session.out.flush();
-                return 0;
-            }
-            // Written beside the target and renamed into place, so a failed save leaves no half archive.
-            Path dir = output.toAbsolutePath().getParent();
-            Path partial = Files.createTempFile(dir, "." + output.getFileName(), ".partial");
-            try {
-                try (OutputStream out = Files.newOutputStream(partial)) {
-                    r.body().transferTo(out);
-                }
-                Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(partial);
-            }
+            ExportCommand.writeTo(session, r, output);
         }
         return 0;
     }
