@@ -19,12 +19,12 @@ final class CommandTree {
             ExecCommand.class, PauseCommand.class, UnpauseCommand.class, TopCommand.class, StatsCommand.class,
             UpdateCommand.class, EventsCommand.class, ImagesCommand.class, ImportCommand.class, TagCommand.class,
             SaveCommand.class, LoadCommand.class, HistoryCommand.class, DiffCommand.class, ExportCommand.class,
-            CommitCommand.class,
+            CommitCommand.class, CpCommand.class,
             RmiCommand.class, VersionCommand.class, InfoCommand.class, ContainerGroup.class, ImageGroup.class,
             SystemGroup.class);
 
     private static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(
-            ContainerGroup.class, List.of(AttachCommand.class, CommitCommand.class, CreateCommand.class, DiffCommand.class,
+            ContainerGroup.class, List.of(AttachCommand.class, CommitCommand.class, CpCommand.class, CreateCommand.class, DiffCommand.class,
                     ExecCommand.class, ExportCommand.class,
                     InspectCommand.ContainerInspect.class, KillCommand.class, LogsCommand.class, PsCommand.ContainerLs.class,
                     PauseCommand.class, ContainerPruneCommand.class, RenameCommand.class, RestartCommand.class,

@@ -56,6 +56,19 @@ public final class EngineClient {
         return send(method, path, null, null, Map.of());
     }
 
+    /**
+     * HEAD: the status and headers only (a HEAD answer has no body, whatever its Content-Length says). An error
+     * status is an {@link EngineException} with the status's own wording, since there is no message body.
+     */
+    public Response head(String path) {
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("Connection", "close");
+        return exchange("HEAD", path, headers, out -> { }, (c, status) -> {
+            if (status.code() >= 400) throw new EngineException(status.code(), "status " + status.code());
+            return new Response(status.code(), status.headers(), InputStream.nullInputStream(), c);
+        });
+    }
+
     /** A request with a streamed body of unknown length, sent chunked (image import, load). */
     public Response upload(String method, String path, InputStream body, String contentType) {
         var headers = new LinkedHashMap<String, String>();
