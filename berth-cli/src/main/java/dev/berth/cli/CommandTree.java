@@ -33,7 +33,8 @@ final class CommandTree {
             ImageGroup.class, List.of(HistoryCommand.ImageHistory.class, ImportCommand.class,
                     InspectCommand.ImageInspect.class, LoadCommand.ImageLoad.class, ImagesCommand.ImageLs.class,
                     ImagePruneCommand.class, RmiCommand.ImageRm.class, SaveCommand.ImageSave.class, TagCommand.class),
-            SystemGroup.class, List.of(DiskUsageCommand.class, EventsCommand.class, InfoCommand.class));
+            SystemGroup.class, List.of(DiskUsageCommand.class, EventsCommand.class, InfoCommand.class,
+                    SystemPruneCommand.class));
 
     /** Root options that take a value, so the word after them is not a command name. */
     private static final List<String> VALUED_ROOT_OPTIONS = List.of("-H", "--host", "-l", "--log-level");

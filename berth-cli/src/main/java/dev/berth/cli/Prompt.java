@@ -10,7 +10,7 @@ final class Prompt {
     }
 
     static boolean confirm(Session session, String warning) throws IOException {
-        session.out.print(warning + "\nAre you sure you want to continue? [y/N] ");
+        session.out.print(warning + (warning.endsWith("\n") ? "" : "\n") + "Are you sure you want to continue? [y/N] ");
         session.out.flush();
         String answer = new BufferedReader(new InputStreamReader(session.in)).readLine();
         boolean yes = answer != null && (answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"));

@@ -1,0 +1,84 @@
+package dev.berth.cli;
+
+import dev.berth.client.EngineException;
+import dev.berth.client.Query;
+import dev.berth.format.Units;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+
+@Command(name = "prune", description = "Remove unused data", customSynopsis = "berth system prune [OPTIONS]")
+final class SystemPruneCommand extends CliCommand {
+    @Option(names = {"-a", "--all"}, description = "Remove all unused images not just dangling ones")
+    boolean all;
+
+    @Option(names = {"-f", "--force"}, description = "Do not prompt for confirmation")
+    boolean force;
+
+    @Option(names = "--volumes", description = "Prune anonymous volumes")
+    boolean volumes;
+
+    @Option(names = "--filter", paramLabel = "filter", description = "Provide filter values (e.g. \"label=<key>=<value>\")")
+    List<String> filters = new ArrayList<>();
+
+    SystemPruneCommand(Session session) {
+        super(session);
+    }
+
+    @Override
+    int run() throws Exception {
+        var warning = new StringBuilder("WARNING! This will remove:\n  - all stopped containers\n"
+                + "  - all networks not used by at least one container\n");
+        if (volumes) warning.append("  - all anonymous volumes not used by at least one container\n");
+        warning.append(all ? "  - all images without at least one container associated to them\n" : "  - all dangling images\n");
+        warning.append("  - unused build cache\n");
+        if (!force && !Prompt.confirm(session, warning.toString())) return 0;
+
+        long reclaimed = 0;
+        JsonNode containers = client().post("/containers/prune" + Query.of().add("filters", Filters.toJson(filters)), null);
+        reclaimed += containers.path("SpaceReclaimed").asLong(0);
+        print("Deleted Containers:", containers.path("ContainersDeleted"), null);
+        JsonNode networks = optional("/networks/prune" + Query.of().add("filters", Filters.toJson(filters)));
+        if (networks != null) print("Deleted Networks:", networks.path("NetworksDeleted"), null);
+        if (volumes) {
+            JsonNode v = optional("/volumes/prune" + Query.of().add("filters", Filters.toJson(filters)));
+            if (v != null) {
+                reclaimed += v.path("SpaceReclaimed").asLong(0);
+                print("Deleted Volumes:", v.path("VolumesDeleted"), null);
+            }
+        }
+        var imageFilters = new ArrayList<>(filters);
+        imageFilters.add("dangling=" + !all);
+        JsonNode images = client().post("/images/prune" + Query.of().add("filters", Filters.toJson(imageFilters)), null);
+        reclaimed += images.path("SpaceReclaimed").asLong(0);
+        print("Deleted Images:", images.path("ImagesDeleted"), "images");
+        session.out.println("Total reclaimed space: " + Units.humanSize(reclaimed));
+        return 0;
+    }
+
+    /** A prune endpoint of a part berthd may not serve yet (networks, volumes): left out when it answers 404. */
+    private JsonNode optional(String path) {
+        try {
+            return client().post(path, null);
+        } catch (EngineException e) {
+            if (e.status() == 404) return null;
+            throw e;
+        }
+    }
+
+    private void print(String title, JsonNode items, String kind) {
+        if (!items.isArray() || items.isEmpty()) return;
+        session.out.println(title);
+        for (JsonNode item : items) {
+            if (kind == null) {
+                session.out.println(item.asString());
+            } else {
+                if (item.has("Untagged")) session.out.println("untagged: " + item.get("Untagged").asString());
+                if (item.has("Deleted")) session.out.println("deleted: " + item.get("Deleted").asString());
+            }
+        }
+        session.out.println();
+    }
+}
