@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "df", description = "Show docker disk usage", customSynopsis = "berth system df [OPTIONS]")
+@Command(name = "df", description = "Show disk usage", customSynopsis = "berth system df [OPTIONS]")
 final class DiskUsageCommand extends CliCommand {
     static final String DEFAULT_TABLE = "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}";
     static final Map<String, String> HEADERS = Map.of("Type", "TYPE", "TotalCount", "TOTAL", "Active", "ACTIVE",
