@@ -21,7 +21,12 @@ final class ContainerRestore {
                 log.info("finishing the removal of {}", c.id());
                 service.finishRemoval(c);
             }
-            case RUNNING, PAUSED, RESTARTING -> {
+            case RESTARTING -> {
+                // The daemon died while a restart policy waited to start it: there is no task; the restore pass
+                // starts it again.
+                if (runtime.state(c.id()).isPresent() || runtime.exit(c.id()).isPresent()) service.dropStaleRun(c);
+            }
+            case RUNNING, PAUSED -> {
                 Optional<Runtime.Exit> exit = runtime.exit(c.id());
                 if (exit.isPresent()) {
                     // It exited while no daemon was watching: record its real exit code now.

@@ -41,6 +41,12 @@ public final class ContainerService {
     private final EventBus events;
     private final Path bundleRoot;
     private final Waiters waiters = new Waiters();
+    private final RestartScheduler restarts = new RestartScheduler();
+    /**
+     * Containers whose next exit is the user's doing (stop, or kill with the stop signal or SIGKILL): that exit is
+     * not followed by a restart, whatever the policy (Docker's ExitOnNext). In memory only, as in Docker.
+     */
+    private final java.util.Set<String> exitOnNext = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ConcurrentHashMap<String, AttachHub> hubs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ContainerService(ContainerStore store, ImageService images, LayerStore layers, Runtime runtime,
@@ -83,6 +89,7 @@ public final class ContainerService {
 
     public Container create(String requestedName, ContainerSpec spec) {
         if (spec.image() == null || spec.image().isBlank()) throw EngineException.invalid("config cannot be empty in order to create a container");
+        RestartPolicies.validate(spec.host().restartPolicy(), spec.host().autoRemove());
         Image image = images.resolve(spec.image());
         ContainerConfig config = ContainerDefaults.merge(spec, image);
         if (config.args().isEmpty()) throw EngineException.invalid("No command specified");
@@ -140,7 +147,7 @@ public final class ContainerService {
                 case REMOVING, DEAD -> throw EngineException.conflict("cannot start container %s: container is marked for removal", Ids.shortId(c.id()));
                 default -> { }
             }
-            startLocked(c);
+            startLocked(c, 0);
             return;
         } catch (EngineException e) {
             failed = e;
@@ -158,10 +165,12 @@ public final class ContainerService {
         throw failed;
     }
 
-    private void startLocked(Container c) {
+    /** Starts a container under its lock; {@code restarts} is 0 for a start by the user, else the policy's count. */
+    private void startLocked(Container c, int restarts) {
         Path bundle = bundleRoot.resolve(c.id());
         Path rootfs = bundle.resolve("rootfs");
         String id = c.id();
+        exitOnNext.remove(id);
         waiters.arm(id);
         try {
             Files.createDirectories(rootfs);
@@ -193,7 +202,7 @@ public final class ContainerService {
             throw StartErrors.translate(e.getMessage(), e);
         }
         int pid = runtime.state(id).map(Runtime.TaskState::pid).orElse(0);
-        saveAndIndex(c.withState(c.state().running(pid, Instant.now())));
+        saveAndIndex(c.withState(c.state().running(pid, Instant.now(), restarts)));
         events.publish("container", "start", id, attrs(c));
     }
 
@@ -214,6 +223,7 @@ public final class ContainerService {
     void onExit(String id, Runtime.Exit exit) {
         var lock = index.lock(id);
         Container c;
+        boolean restart;
         lock.lock();
         try {
             c = index.get(id);
@@ -224,21 +234,58 @@ public final class ContainerService {
             }
             runtime.delete(id, false);
             cleanupRun(id, bundleRoot.resolve(id), true);
-            c = c.withState(c.state().exited(exit.code(), exit.oomKilled(), exit.at()));
+            boolean userStopped = exitOnNext.remove(id);
+            restart = !userStopped && RestartPolicies.shouldRestart(c.spec().host().restartPolicy(), exit.code(),
+                    c.state().manuallyStopped(), c.state().restartCount());
+            c = c.withState(restart ? c.state().restarting(exit.code(), exit.oomKilled(), exit.at())
+                    : c.state().exited(exit.code(), exit.oomKilled(), exit.at()));
             saveAndIndex(c);
             var a = attrs(c);
             a.put("exitCode", Integer.toString(exit.code()));
             events.publish("container", "die", id, a);
+            if (restart) {
+                var ran = java.time.Duration.between(c.state().startedAt(), exit.at());
+                restarts.schedule(id, ran, () -> restartAfterWait(id));
+            }
         } finally {
             lock.unlock();
         }
         waiters.exited(id, exit.code());
-        if (c.spec().host().autoRemove()) {
+        if (c.spec().host().autoRemove() && !restart) {
             try {
                 remove(id, true);
             } catch (EngineException.NotFound ignored) {
                 // removed by someone else meanwhile
             }
+        }
+    }
+
+    /** The restart policy's start, once its wait is over, unless the user stopped or removed the container meanwhile. */
+    private void restartAfterWait(String id) {
+        startByPolicy(id, true);
+    }
+
+    /**
+     * A start by the restart policy: after its wait ({@code counted}: RestartCount goes up), or when the daemon
+     * starts (the count starts again, as after a user's start). A failed start leaves the container exited.
+     */
+    private void startByPolicy(String id, boolean counted) {
+        var lock = index.lock(id);
+        lock.lock();
+        try {
+            Container c = index.get(id);
+            if (c == null) return;
+            var status = c.state().status();
+            if (status != ContainerState.Status.RESTARTING && (counted || status != ContainerState.Status.EXITED)) return;
+            startLocked(c, counted ? c.state().restartCount() + 1 : 0);
+        } catch (EngineException e) {
+            log.warn("restart policy: starting {} failed: {}", id, e.getMessage());
+            Container now = index.get(id);
+            if (now != null && now.state().status() == ContainerState.Status.RESTARTING) {
+                saveAndIndex(now.withState(now.state().withStatus(ContainerState.Status.EXITED)));
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -249,6 +296,10 @@ public final class ContainerService {
         Container c = index.find(idOrName);
         if (!c.state().isRunning()) throw new EngineException.NotModified("container already stopped");
         CompletableFuture<Integer> exited = waiters.nextExit(c.id());
+        if (userStops(c.id(), idOrName, true)) {
+            events.publish("container", "stop", c.id(), attrs(c)); // it was only waiting for a restart
+            return;
+        }
         int timeout = timeoutSeconds != null ? timeoutSeconds
                 : c.config().stopTimeout() != null ? c.config().stopTimeout() : DEFAULT_STOP_TIMEOUT_SECONDS;
         String sig = signal != null && !signal.isEmpty() ? signal : c.config().stopSignal();
@@ -275,7 +326,9 @@ public final class ContainerService {
             if (!c.state().isRunning()) {
                 throw EngineException.conflict("cannot kill container: %s: container %s is not running", idOrName, c.id());
             }
-            runtime.kill(c.id(), signo, false);
+            String stopSignal = c.config().stopSignal();
+            boolean ends = signo == 9 || stopSignal == null || stopSignal.isEmpty() || dev.berth.sys.Signals.parse(stopSignal) == signo;
+            if (!userStops(c.id(), idOrName, ends)) runtime.kill(c.id(), signo, false);
         } finally {
             lock.unlock();
         }
@@ -289,6 +342,31 @@ public final class ContainerService {
         if (c.state().isRunning()) stop(idOrName, timeoutSeconds, signal);
         start(c.id());
         events.publish("container", "restart", c.id(), attrs(c));
+    }
+
+    /**
+     * Records that the user stops or signals a container (for restart policies), before the signal goes out. With
+     * {@code ends}, the next exit is not followed by a restart, and a container waiting for one is stopped at once.
+     *
+     * @return whether the container was only waiting for a restart, and is stopped now
+     */
+    private boolean userStops(String id, String asked, boolean ends) {
+        var lock = index.lock(id);
+        lock.lock();
+        try {
+            Container c = current(id, asked);
+            if (ends) {
+                exitOnNext.add(id);
+                restarts.cancel(id);
+            }
+            var s = c.state().withManuallyStopped(true);
+            boolean waiting = ends && s.status() == ContainerState.Status.RESTARTING;
+            if (waiting) s = s.withStatus(ContainerState.Status.EXITED);
+            if (!s.equals(c.state())) saveAndIndex(c.withState(s));
+            return waiting || c.state().status() == ContainerState.Status.RESTARTING;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void signalIfRunning(String id, int signo) {
@@ -350,12 +428,15 @@ public final class ContainerService {
         try {
             c = current(c.id(), idOrName);
             if (c.state().isRunning() && !force) {
-                throw EngineException.conflict("cannot remove container \"/%s\": container is running: stop the container before removing or force remove", c.name());
+                throw EngineException.conflict("cannot remove container \"/%s\": container is %s: stop the container before removing or force remove",
+                        c.name(), c.state().status() == ContainerState.Status.RESTARTING ? "restarting" : "running");
             }
             if (c.state().status() == ContainerState.Status.REMOVING) {
                 throw EngineException.conflict("removal of container %s is already in progress", c.id());
             }
             boolean wasRunning = c.state().isRunning();
+            restarts.forget(c.id());
+            exitOnNext.remove(c.id());
             c = c.withState(c.state().withStatus(ContainerState.Status.REMOVING));
             saveAndIndex(c);
             removeLocked(c);
@@ -506,14 +587,24 @@ public final class ContainerService {
             hubs.put(c.id(), new AttachHub(c.id()));
         }
         var known = new java.util.HashSet<String>();
+        var toRestart = new java.util.ArrayList<String>();
         for (Container c : index.all()) {
             known.add(c.id());
+            var s = c.state();
+            boolean stopped = s.status() == ContainerState.Status.EXITED || s.status() == ContainerState.Status.RESTARTING;
+            if (stopped && RestartPolicies.shouldRestart(c.spec().host().restartPolicy(), s.exitCode(), s.manuallyStopped(), s.restartCount())) {
+                toRestart.add(c.id());
+            } else if (s.status() == ContainerState.Status.RESTARTING) {
+                saveAndIndex(c.withState(s.withStatus(ContainerState.Status.EXITED))); // its policy no longer applies
+            }
             try {
                 ContainerRestore.reconcile(this, c);
             } catch (RuntimeException e) {
                 log.error("restoring container {}: {}", c.id(), e.getMessage(), e);
             }
         }
+        // Docker starts these when the daemon starts: "always" ones even if the user had stopped them.
+        for (String id : toRestart) Thread.ofVirtual().start(() -> startByPolicy(id, false));
         for (String task : runtime.tasks()) {
             if (!known.contains(task)) {
                 log.warn("removing runtime task {} that has no container record", task);
@@ -547,7 +638,8 @@ public final class ContainerService {
             runtime.delete(c.id(), true);
             cleanupRun(c.id(), bundleRoot.resolve(c.id()), true);
             var s = c.state().exited(code, false, Instant.now());
-            saveAndIndex(c.withState(new ContainerState(s.status(), 0, code, error, false, s.startedAt(), s.finishedAt(), s.restartCount())));
+            saveAndIndex(c.withState(new ContainerState(s.status(), 0, code, error, false, s.startedAt(), s.finishedAt(),
+                    s.restartCount(), s.manuallyStopped())));
         } finally {
             lock.unlock();
         }

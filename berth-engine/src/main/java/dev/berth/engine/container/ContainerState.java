@@ -14,7 +14,8 @@ public record ContainerState(
         boolean oomKilled,
         Instant startedAt,
         Instant finishedAt,
-        int restartCount) {
+        int restartCount,
+        boolean manuallyStopped) {
 
     /** Docker's status words, as shown in inspect and used by {@code ps --filter status=}. */
     public enum Status {
@@ -29,27 +30,39 @@ public record ContainerState(
     public static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
     public static ContainerState created() {
-        return new ContainerState(Status.CREATED, 0, 0, "", false, ZERO_TIME, ZERO_TIME, 0);
+        return new ContainerState(Status.CREATED, 0, 0, "", false, ZERO_TIME, ZERO_TIME, 0, false);
     }
 
+    /** RESTARTING counts as running, as in Docker: it has a run in progress that only waits for its next start. */
     public boolean isRunning() {
         return status == Status.RUNNING || status == Status.PAUSED || status == Status.RESTARTING;
     }
 
-    public ContainerState running(int newPid, Instant at) {
-        return new ContainerState(Status.RUNNING, newPid, 0, "", false, at, finishedAt, restartCount);
+    /** Started at {@code at}; {@code restarts} is 0 for a start by the user and counts the policy's restarts. */
+    public ContainerState running(int newPid, Instant at, int restarts) {
+        return new ContainerState(Status.RUNNING, newPid, 0, "", false, at, finishedAt, restarts, false);
     }
 
     public ContainerState exited(int code, boolean oom, Instant at) {
-        return new ContainerState(Status.EXITED, 0, code, error, oom, startedAt, at, restartCount);
+        return new ContainerState(Status.EXITED, 0, code, error, oom, startedAt, at, restartCount, manuallyStopped);
+    }
+
+    /** Exited with {@code code}, and the restart policy starts it again after a wait (Docker's "Restarting"). */
+    public ContainerState restarting(int code, boolean oom, Instant at) {
+        return new ContainerState(Status.RESTARTING, 0, code, error, oom, startedAt, at, restartCount, manuallyStopped);
     }
 
     /** A start that failed leaves the container as it was, with the error and exit code Docker reports. */
     public ContainerState startFailed(int code, String message) {
-        return new ContainerState(status, 0, code, message, false, startedAt, finishedAt, restartCount);
+        return new ContainerState(status, 0, code, message, false, startedAt, finishedAt, restartCount, manuallyStopped);
     }
 
     public ContainerState withStatus(Status s) {
-        return new ContainerState(s, pid, exitCode, error, oomKilled, startedAt, finishedAt, restartCount);
+        return new ContainerState(s, pid, exitCode, error, oomKilled, startedAt, finishedAt, restartCount, manuallyStopped);
+    }
+
+    /** The user stopped or killed it: restart policies other than "always" leave it stopped, even across daemon restarts. */
+    public ContainerState withManuallyStopped(boolean stopped) {
+        return new ContainerState(status, pid, exitCode, error, oomKilled, startedAt, finishedAt, restartCount, stopped);
     }
 }

@@ -81,4 +81,139 @@ class ContainerServiceTest {
         f.service.create("aa", ServiceFixture.spec(List.of("true")));
         assertThat(f.actions(a.id())).containsExactly("create", "rename");
     }
+
+    private static ContainerSpec.HostSettings restart(String policy, int max) {
+        var h = ContainerSpec.HostSettings.DEFAULT;
+        return new ContainerSpec.HostSettings(false, h.networkMode(), new ContainerSpec.RestartPolicy(policy, max),
+                false, false, h.capAdd(), h.capDrop(), h.securityOpt(), 0, false, null);
+    }
+
+    @Test
+    void restartAlways_startsTheContainerAgainAfterItExits_andCountsIt() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("web", ServiceFixture.spec(List.of("httpd"), restart("always", 0)));
+        f.service.start(c.id());
+        f.runtime.exit(c.id(), 3);
+        var again = f.await(c.id(), x -> x.state().status() == ContainerState.Status.RUNNING && x.state().restartCount() == 1);
+        assertThat(again.state().exitCode()).isZero();
+        assertThat(f.actions(c.id())).containsExactly("create", "start", "die", "start");
+    }
+
+    @Test
+    void restartOnFailure_stopsAfterItsRetries_andIgnoresSuccess() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("job", ServiceFixture.spec(List.of("job"), restart("on-failure", 1)));
+        f.service.start(c.id());
+        f.runtime.exit(c.id(), 1);
+        f.await(c.id(), x -> x.state().status() == ContainerState.Status.RUNNING && x.state().restartCount() == 1);
+        f.runtime.exit(c.id(), 1);
+        var done = f.await(c.id(), x -> x.state().status() == ContainerState.Status.EXITED);
+        assertThat(done.state().exitCode()).isEqualTo(1);
+        assertThat(done.state().restartCount()).isEqualTo(1);
+
+        var ok = f.service.create("ok", ServiceFixture.spec(List.of("ok"), restart("on-failure", 0)));
+        f.service.start(ok.id());
+        f.runtime.exit(ok.id(), 0);
+        Thread.sleep(300);
+        assertThat(f.service.get("ok").state().status()).isEqualTo(ContainerState.Status.EXITED);
+    }
+
+    @Test
+    void stop_ofARestartAlwaysContainer_isNotUndoneByThePolicy() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("web", ServiceFixture.spec(List.of("httpd"), restart("always", 0)));
+        f.service.start(c.id());
+        f.service.stop("web", 1, null);
+        Thread.sleep(300);
+        var s = f.service.get("web").state();
+        assertThat(s.status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThat(s.exitCode()).isEqualTo(143);
+        assertThat(s.manuallyStopped()).isTrue();
+
+        f.service.start("web"); // a start by the user clears it
+        assertThat(f.service.get("web").state().manuallyStopped()).isFalse();
+    }
+
+    @Test
+    void kill_withoutAStopSignalConfigured_endsTheRestarts() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("web", ServiceFixture.spec(List.of("httpd"), restart("unless-stopped", 0)));
+        f.service.start(c.id());
+        f.service.kill("web", "USR1");
+        f.runtime.exit(c.id(), 138); // the process died of it
+        Thread.sleep(300);
+        assertThat(f.service.get("web").state().status()).isEqualTo(ContainerState.Status.EXITED);
+    }
+
+    /**
+     * Starts {@code c} (restart policy "always") and lets it exit quickly five times: the back-off grows with each
+     * quick exit, and after the fifth the wait (1.6 s) is long enough for a test to act during it.
+     */
+    private static void waitingForRestart(ServiceFixture f, Container c) throws InterruptedException {
+        f.service.start(c.id());
+        for (int i = 1; i <= 4; i++) {
+            f.runtime.exit(c.id(), 1);
+            int n = i;
+            f.await(c.id(), x -> x.state().restartCount() == n && x.state().status() == ContainerState.Status.RUNNING);
+        }
+        f.runtime.exit(c.id(), 1);
+        f.await(c.id(), x -> x.state().status() == ContainerState.Status.RESTARTING);
+    }
+
+    @Test
+    void stop_whileWaitingForARestart_stopsItThere() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("web", ServiceFixture.spec(List.of("httpd"), restart("always", 0)));
+        waitingForRestart(f, c);
+        f.service.stop("web", 10, null);
+        assertThat(f.service.get("web").state().status()).isEqualTo(ContainerState.Status.EXITED);
+        Thread.sleep(2000); // longer than the wait was
+        assertThat(f.service.get("web").state().status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThatThrownBy(() -> f.service.kill("web", null)).isInstanceOf(EngineException.Conflict.class);
+    }
+
+    @Test
+    void remove_ofARestartingContainer_needsForce() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("web", ServiceFixture.spec(List.of("httpd"), restart("always", 0)));
+        waitingForRestart(f, c);
+        assertThatThrownBy(() -> f.service.remove("web", false))
+                .isInstanceOf(EngineException.Conflict.class)
+                .hasMessageContaining("container is restarting");
+        f.service.remove("web", true);
+        Thread.sleep(2000);
+        assertThat(f.service.list()).isEmpty();
+        assertThat(f.runtime.tasks()).isEmpty();
+    }
+
+    @Test
+    void restore_startsAlwaysContainersTheUserStopped_butNotUnlessStoppedOnes() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var always = f.service.create("always", ServiceFixture.spec(List.of("a"), restart("always", 0)));
+        var unless = f.service.create("unless", ServiceFixture.spec(List.of("u"), restart("unless-stopped", 0)));
+        var crashed = f.service.create("crashed", ServiceFixture.spec(List.of("c"), restart("unless-stopped", 0)));
+        for (var c : List.of(always, unless, crashed)) f.service.start(c.id());
+        f.service.stop("always", 1, null);
+        f.service.stop("unless", 1, null);
+        f.service.stop("crashed", 1, null);
+        f.service.start("crashed");
+        f.runtime.exit(crashed.id(), 2);
+        f.await(crashed.id(), x -> x.state().restartCount() == 1);
+
+        // a new daemon on the same state
+        f.service = f.newService();
+        f.service.restore();
+        f.await(always.id(), x -> x.state().status() == ContainerState.Status.RUNNING);
+        Thread.sleep(300);
+        assertThat(f.service.get("unless").state().status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThat(f.service.get("crashed").state().status()).isEqualTo(ContainerState.Status.RUNNING);
+    }
+
+    @Test
+    void create_refusesAnInvalidRestartPolicy() {
+        var f = new ServiceFixture(tmp);
+        assertThatThrownBy(() -> f.service.create("x1", ServiceFixture.spec(List.of("a"), restart("sometimes", 0))))
+                .isInstanceOf(EngineException.InvalidArgument.class);
+        assertThat(f.service.list()).isEmpty();
+    }
 }
