@@ -21,7 +21,7 @@ final class CommandTree {
             SaveCommand.class, LoadCommand.class, HistoryCommand.class, DiffCommand.class, ExportCommand.class,
             CommitCommand.class, CpCommand.class,
             RmiCommand.class, VersionCommand.class, InfoCommand.class, ContainerGroup.class, ImageGroup.class,
-            SystemGroup.class);
+            SystemGroup.class, VolumeCommands.Group.class, NetworkCommands.Group.class);
 
     private static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(
             ContainerGroup.class, List.of(AttachCommand.class, CommitCommand.class, CpCommand.class, CreateCommand.class, DiffCommand.class,
@@ -34,7 +34,12 @@ final class CommandTree {
                     InspectCommand.ImageInspect.class, LoadCommand.ImageLoad.class, ImagesCommand.ImageLs.class,
                     ImagePruneCommand.class, RmiCommand.ImageRm.class, SaveCommand.ImageSave.class, TagCommand.class),
             SystemGroup.class, List.of(DiskUsageCommand.class, EventsCommand.class, InfoCommand.class,
-                    SystemPruneCommand.class));
+                    SystemPruneCommand.class),
+            VolumeCommands.Group.class, List.of(VolumeCommands.Create.class, VolumeCommands.Inspect.class,
+                    VolumeCommands.Ls.class, VolumeCommands.Prune.class, VolumeCommands.Rm.class),
+            NetworkCommands.Group.class, List.of(NetworkCommands.Connect.class, NetworkCommands.Create.class,
+                    NetworkCommands.Disconnect.class, NetworkCommands.Inspect.class, NetworkCommands.Ls.class,
+                    NetworkCommands.Prune.class, NetworkCommands.Rm.class));
 
     /** Root options that take a value, so the word after them is not a command name. */
     private static final List<String> VALUED_ROOT_OPTIONS = List.of("-H", "--host", "-l", "--log-level");

@@ -87,6 +87,12 @@ final class ContainerOptions {
     @Mixin
     ResourceOptions resources;
 
+    @Mixin
+    PortOptions ports;
+
+    @Mixin
+    StorageOptions storage;
+
     @Option(names = "--tmpfs", paramLabel = "list", description = "Mount a tmpfs directory")
     List<String> tmpfs = new ArrayList<>();
 
@@ -137,6 +143,8 @@ final class ContainerOptions {
         host.put("SecurityOpt", securityOpts);
         if (init) host.put("Init", true);
         resources.addTo(host);
+        ports.addTo(body, host);
+        storage.addTo(body, host);
         if (!tmpfs.isEmpty()) host.put("Tmpfs", tmpfs());
         if (!sysctls.isEmpty()) host.put("Sysctls", keyValues(sysctls, "--sysctl"));
         if (!devices.isEmpty()) host.put("Devices", devices.stream().map(ContainerOptions::device).toList());
@@ -148,6 +156,8 @@ final class ContainerOptions {
             if (size != null) host.put("ConsoleSize", List.of(size[0], size[1]));
         }
         body.put("HostConfig", host);
+        Map<String, Object> networking = ports.networkingConfig(network);
+        if (networking != null) body.put("NetworkingConfig", networking);
         return body;
     }
 

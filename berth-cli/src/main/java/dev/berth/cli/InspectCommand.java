@@ -3,9 +3,7 @@ package dev.berth.cli;
 import dev.berth.client.EngineClient;
 import dev.berth.client.EngineException;
 import dev.berth.client.Query;
-import dev.berth.format.GoJson;
 import dev.berth.format.Template;
-import dev.berth.format.TemplateException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -68,7 +66,7 @@ class InspectCommand extends CliCommand {
             throw new UsageError("\"" + kind + "\" is not a valid value for --type");
         }
         Template template = format == null || format.isEmpty() || format.equals("json") ? null
-                : parse(format.replace("\\t", "\t").replace("\\n", "\n"));
+                : Inspection.parse(format.replace("\\t", "\t").replace("\\n", "\n"));
         var found = new ArrayList<Object>();
         var missing = new ArrayList<String>();
         for (String name : names) {
@@ -76,16 +74,7 @@ class InspectCommand extends CliCommand {
             if (object == null) missing.add(name);
             else found.add(object);
         }
-        StringBuilder text = new StringBuilder();
-        if (template == null) {
-            text.append(format != null && format.equals("json") ? GoJson.compact(found) : GoJson.indented(found)).append('\n');
-        } else {
-            for (Object o : found) {
-                template.execute(o, text);
-                text.append('\n');
-            }
-        }
-        session.out.print(text);
+        Inspection.write(session, format, template, found);
         for (String name : missing) {
             session.err.println(notFound(name, kind));
         }
@@ -96,14 +85,6 @@ class InspectCommand extends CliCommand {
         if (kind == null) return "Error: No such object: " + name;
         return kind.equals("image") ? "Error response from daemon: No such image: " + name
                 : "Error response from daemon: No such container: " + name;
-    }
-
-    private static Template parse(String source) {
-        try {
-            return Template.parse(source);
-        } catch (TemplateException e) {
-            throw new TemplateException("template parsing error: " + e.getMessage());
-        }
     }
 
     /** The daemon's JSON as plain maps and lists, or null when no such object exists. */
