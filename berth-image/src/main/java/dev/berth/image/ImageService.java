@@ -40,6 +40,58 @@ public interface ImageService {
     record DeleteResponse(String untagged, String deleted) {}
 
     /**
+     * Docker's {@code save}: the images {@code names} resolve to (a repository name without a tag means all its
+     * tags) as one docker-archive + OCI layout tar. Names and layers are checked here, so a refusal comes before the
+     * first byte; {@link Archive#writeTo} then streams the archive.
+     */
+    default Archive save(List<String> names) {
+        throw new UnsupportedOperationException("save");
+    }
+
+    /** A checked save, ready to stream. */
+    interface Archive {
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
+    }
+
+    /**
+     * Docker's {@code load} of a docker-archive or OCI layout tar (plain or compressed; layers as tar, gzip or zstd).
+     * Every layer is checked against its config's diff_id before anything becomes visible: a refused archive leaves
+     * the store as it was. Names in the archive move off any image that had them.
+     *
+     * @return the lines Docker prints: "Loaded image: busybox:latest", "Loaded image ID: sha256:..."
+     */
+    default List<String> load(InputStream archive) {
+        throw new UnsupportedOperationException("load");
+    }
+
+    /** The image's history, newest first, as {@code docker history} shows it. */
+    default List<HistoryItem> history(String nameOrId) {
+        throw new UnsupportedOperationException("history");
+    }
+
+    /** One history step: {@code id} is the image id for the top step and "&lt;missing&gt;" below it, as in Docker. */
+    record HistoryItem(String id, long created, String createdBy, List<String> tags, long size, String comment) {}
+
+    /**
+     * Removes the images {@code select} picks that no container uses ({@code inUse}), untagging them first; layers go
+     * when no image is left on them.
+     */
+    default PruneReport prune(Predicate<Image> select, Predicate<String> inUse) {
+        throw new UnsupportedOperationException("prune");
+    }
+
+    record PruneReport(List<DeleteResponse> deleted, long spaceReclaimed) {}
+
+    /** Disk use of images: all layers once, and per image the bytes of layers it shares with other images. */
+    default DiskUsage diskUsage() {
+        throw new UnsupportedOperationException("diskUsage");
+    }
+
+    record DiskUsage(long layersSize, List<ImageUsage> images) {}
+
+    record ImageUsage(Image image, long sharedSize) {}
+
+    /**
      * @param reference tag for the new image, or null for a dangling image
      * @param config    settings from {@code --change} (CMD, ENTRYPOINT, ENV, ...), or null
      * @param message   the commit message shown in history, or null

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,8 @@ public final class LocalImageService implements ImageService {
     private final ReferenceStore references;
     private final Map<String, StoredImage> images = new HashMap<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Archives being loaded are spooled here; whatever a crash left is deleted at start. */
+    private final Path tmpDir;
 
     /** An image as kept in memory: its config and the chain ids of its layers, bottom first. */
     private record StoredImage(String id, ConfigFile config, List<String> chainIds) {
@@ -49,6 +53,8 @@ public final class LocalImageService implements ImageService {
 
     public LocalImageService(Path root, OverlayLayerStore layers) {
         this.layers = layers;
+        this.tmpDir = root.resolve("tmp");
+        sweepSpools();
         this.configs = new ContentStore(root.resolve("blobs"));
         this.references = new ReferenceStore(root.resolve("repositories.json"));
         load();
@@ -217,20 +223,242 @@ public final class LocalImageService implements ImageService {
         records.add(new DeleteResponse(ref.toString(), null));
     }
 
-    /** Config first, then layers top down: a crash in between leaves only unused layers, swept at start. */
-    private void delete(StoredImage image, List<DeleteResponse> records) {
+    /**
+     * Config first, then layers top down: a crash in between leaves only unused layers, swept at start.
+     *
+     * @return the bytes the deleted layers held
+     */
+    private long delete(StoredImage image, List<DeleteResponse> records) {
         configs.delete(Digest.parse(image.id()));
         images.remove(image.id());
         records.add(new DeleteResponse(null, image.id()));
+        long freed = 0;
         for (String chainId : image.chainIds().reversed()) {
             if (isLayerUsed(chainId, image.id())) break;
+            long size = layers.layer(chainId).map(LayerInfo::size).orElse(0L);
             if (!layers.deleteLayer(chainId)) break;
+            freed += size;
             records.add(new DeleteResponse(null, chainId));
         }
+        return freed;
     }
 
     private boolean isLayerUsed(String chainId, String exceptImageId) {
         return images.values().stream().anyMatch(i -> !i.id().equals(exceptImageId) && i.chainIds().contains(chainId));
+    }
+
+    // ---- archives, history, clean-up -------------------------------------------------------------------
+
+    @Override
+    public Archive save(List<String> names) {
+        if (names == null || names.isEmpty()) throw EngineException.invalid("no images given to save");
+        var saved = new ArrayList<ImageArchiveWriter.SavedImage>();
+        lock.readLock().lock();
+        try {
+            var tags = new LinkedHashMap<String, List<ImageRef>>();
+            for (String name : names) {
+                for (var e : selectForSave(name).entrySet()) {
+                    var list = tags.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+                    e.getValue().stream().filter(r -> !list.contains(r)).forEach(list::add);
+                }
+            }
+            for (var e : tags.entrySet()) {
+                StoredImage s = images.get(e.getKey());
+                byte[] config = configs.get(Digest.parse(s.id()))
+                        .orElseThrow(() -> EngineException.failure("the config of image %s is missing or damaged", s.id()));
+                // Refuse now, before the first byte, if a layer's tar cannot be given back.
+                s.chainIds().forEach(layers::tarSize);
+                saved.add(new ImageArchiveWriter.SavedImage(s.id(), config, s.config().diffIds(), s.chainIds(), e.getValue()));
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        var source = new ImageArchiveWriter.Layers() {
+            @Override
+            public long tarSize(String chainId) {
+                return layers.tarSize(chainId);
+            }
+
+            @Override
+            public void writeTar(String chainId, java.io.OutputStream out) throws java.io.IOException {
+                layers.writeTar(chainId, out);
+            }
+        };
+        return out -> ImageArchiveWriter.write(saved, source, out);
+    }
+
+    /**
+     * Docker's save names (image/tarexport): an id or id prefix saves the image without names; name:tag that tag; a
+     * repository without a tag every tag it has.
+     */
+    private Map<String, List<ImageRef>> selectForSave(String name) {
+        boolean byId = HEX64.matcher(name).matches() || name.startsWith("sha256:");
+        if (!byId) {
+            ImageRef ref = ImageRef.parse(name);
+            String last = name.substring(name.lastIndexOf('/') + 1);
+            if (!ref.hasDigest() && !last.contains(":")) {
+                var out = new LinkedHashMap<String, List<ImageRef>>();
+                for (ImageRef tag : references.tagsOf(ref.fullName())) {
+                    String id = references.get(tag).orElseThrow();
+                    if (images.containsKey(id)) out.computeIfAbsent(id, k -> new ArrayList<>()).add(tag);
+                }
+                if (!out.isEmpty()) return out;
+            }
+            Optional<String> named = references.get(ref);
+            if (named.isPresent() && images.containsKey(named.get())) {
+                return Map.of(named.get(), ref.hasDigest() ? List.of() : List.of(ref));
+            }
+        }
+        return Map.of(find(name).id(), List.of());
+    }
+
+    @Override
+    public List<String> load(InputStream archive) {
+        Path spool = tmpDir.resolve("load-" + UUID.randomUUID());
+        var pending = new LinkedHashMap<String, PendingLayer>();
+        try (var reader = ImageArchiveReader.spool(archive, spool)) {
+            var archived = reader.images();
+            // Unpack and check every new layer before anything becomes visible.
+            for (var image : archived) {
+                List<String> chainIds = chainIds(image.diffIds());
+                for (int i = 0; i < chainIds.size(); i++) {
+                    String chainId = chainIds.get(i);
+                    if (pending.containsKey(chainId) || layers.layer(chainId).isPresent()) continue;
+                    try (var in = reader.open(image.layers().get(i))) {
+                        PendingLayer layer = layers.unpack(in);
+                        pending.put(chainId, layer);
+                        in.verify();
+                        if (!layer.diffId().toString().equals(image.diffIds().get(i))) {
+                            throw EngineException.invalid("invalid archive: layer %s does not match the image config: "
+                                    + "its diff_id is %s, the config names %s", image.layers().get(i).path(),
+                                    layer.diffId(), image.diffIds().get(i));
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+            lock.writeLock().lock();
+            try {
+                return commitLoaded(archived, pending);
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } finally {
+            pending.values().forEach(PendingLayer::close);
+        }
+    }
+
+    /** Layers bottom up, then configs, then names; undone if anything fails on the way. */
+    private List<String> commitLoaded(List<ImageArchiveReader.ArchivedImage> archived, Map<String, PendingLayer> pending) {
+        var committed = new ArrayList<String>();
+        var added = new ArrayList<String>();
+        try {
+            for (var image : archived) {
+                String parent = null;
+                for (String chainId : chainIds(image.diffIds())) {
+                    PendingLayer layer = pending.get(chainId);
+                    if (layer != null && !layer.isDone()) {
+                        layers.commit(layer, parent);
+                        committed.add(chainId);
+                    }
+                    parent = chainId;
+                }
+            }
+            for (var image : archived) {
+                if (images.containsKey(image.id())) continue;
+                if (!configs.put(image.config()).toString().equals(image.id())) throw new IllegalStateException("config digest changed");
+                added.add(image.id());
+                images.put(image.id(), new StoredImage(image.id(), ConfigFile.parse(image.config()), chainIds(image.diffIds())));
+            }
+        } catch (RuntimeException e) {
+            for (String id : added) {
+                images.remove(id);
+                configs.delete(Digest.parse(id));
+            }
+            for (String chainId : committed.reversed()) {
+                if (!isLayerUsed(chainId, null)) layers.deleteLayer(chainId);
+            }
+            throw e;
+        }
+        var messages = new ArrayList<String>();
+        for (var image : archived) {
+            if (image.tags().isEmpty()) messages.add("Loaded image ID: " + image.id());
+            for (ImageRef tag : image.tags()) {
+                Optional<String> previous = references.get(tag);
+                if (previous.isPresent() && !previous.get().equals(image.id())) {
+                    messages.add("The image %s already exists, renaming the old one with ID %s to empty string"
+                            .formatted(tag, previous.get()));
+                }
+                references.put(tag, image.id());
+                messages.add("Loaded image: " + tag);
+            }
+        }
+        return messages;
+    }
+
+    @Override
+    public List<HistoryItem> history(String nameOrId) {
+        lock.readLock().lock();
+        try {
+            StoredImage s = find(nameOrId);
+            byte[] config = configs.get(Digest.parse(s.id()))
+                    .orElseThrow(() -> EngineException.failure("the config of image %s is missing or damaged", s.id()));
+            var out = new ArrayList<HistoryItem>();
+            int layer = 0;
+            for (var h : ImageHistory.parse(config)) {
+                long size = 0;
+                if (!h.emptyLayer()) {
+                    if (layer >= s.chainIds().size()) throw EngineException.failure("too many non-empty layers in History section");
+                    size = layers.layer(s.chainIds().get(layer)).map(LayerInfo::size).orElse(0L);
+                    layer++;
+                }
+                out.addFirst(new HistoryItem("<missing>", h.created().getEpochSecond(), h.createdBy(), null, size, h.comment()));
+            }
+            if (!out.isEmpty()) {
+                HistoryItem top = out.getFirst();
+                out.set(0, new HistoryItem(s.id(), top.created(), top.createdBy(), toImage(s).repoTags(), top.size(), top.comment()));
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public PruneReport prune(Predicate<Image> select, Predicate<String> inUse) {
+        lock.writeLock().lock();
+        try {
+            var records = new ArrayList<DeleteResponse>();
+            long reclaimed = 0;
+            for (StoredImage s : List.copyOf(images.values())) {
+                if (inUse.test(s.id()) || !select.test(toImage(s))) continue;
+                references.referencesTo(s.id()).forEach(r -> untag(r, records));
+                reclaimed += delete(s, records);
+            }
+            return new PruneReport(records, reclaimed);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public DiskUsage diskUsage() {
+        lock.readLock().lock();
+        try {
+            var users = new HashMap<String, Integer>();
+            images.values().forEach(i -> i.chainIds().forEach(c -> users.merge(c, 1, Integer::sum)));
+            long total = layers.layers().stream().mapToLong(LayerInfo::size).sum();
+            var rows = new ArrayList<ImageUsage>();
+            for (StoredImage s : images.values()) {
+                long shared = s.chainIds().stream().filter(c -> users.get(c) > 1)
+                        .mapToLong(c -> layers.layer(c).map(LayerInfo::size).orElse(0L)).sum();
+                rows.add(new ImageUsage(toImage(s), shared));
+            }
+            return new DiskUsage(total, rows);
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     // ---- start-up ----------------------------------------------------------------------------------------
@@ -267,6 +495,15 @@ public final class LocalImageService implements ImageService {
                 }
             }
         } while (deleted);
+    }
+
+    private void sweepSpools() {
+        try {
+            FileTrees.deleteRecursively(tmpDir);
+            java.nio.file.Files.createDirectories(tmpDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("preparing " + tmpDir + ": " + e.getMessage(), e);
+        }
     }
 
     static List<String> chainIds(List<String> diffIds) {

@@ -5,6 +5,7 @@ import dev.berth.common.EngineException;
 import dev.berth.common.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   layers/&lt;chain id hex&gt;/diff/        an image layer's files (read-only by convention, shared by images)
  *   layers/&lt;chain id hex&gt;/layer.json   its {@link LayerInfo}
+ *   layers/&lt;chain id hex&gt;/tar-split.gz the layer tar minus file contents, to give it back byte for byte
  *   containers/&lt;id&gt;/upper/ and work/   a container's writable layer and overlayfs's work directory
  *   containers/&lt;id&gt;/layer.json         the chain id the container's layer sits on
  *   empty/                           the lower directory of an image without layers
@@ -43,6 +45,7 @@ public final class OverlayLayerStore implements LayerStore {
     private static final Logger log = LoggerFactory.getLogger(OverlayLayerStore.class);
     private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final String LAYER_JSON = "layer.json";
+    private static final String TAR_SPLIT = "tar-split.gz";
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
     private final Path layersDir;
@@ -80,7 +83,15 @@ public final class OverlayLayerStore implements LayerStore {
         Path diff = dir.resolve("diff");
         try {
             Files.createDirectories(diff);
-            Digest diffId = TarUnpacker.unpack(archive, diff);
+            Path split = dir.resolve(TAR_SPLIT);
+            Digest diffId;
+            TarSplit.Recorder[] recorder = {null};
+            try (var splitOut = TarSplit.create(split)) {
+                diffId = TarUnpacker.unpack(archive, diff, in -> recorder[0] = new TarSplit.Recorder(in, splitOut));
+                recorder[0].finish();
+            }
+            // Without a faithful split the layer is still usable; save then rebuilds its tar from the files.
+            if (recorder[0].hasDuplicateNames() || !TarSplit.matches(recorder[0].files(), diff)) Files.delete(split);
             return new PendingLayer(dir, diffId, FileTrees.diskUsage(diff));
         } catch (IOException | RuntimeException e) {
             try {
@@ -134,6 +145,36 @@ public final class OverlayLayerStore implements LayerStore {
     /** The directory holding an image layer's files. */
     public Path diffDir(String chainId) {
         return layerDir(chainId).resolve("diff");
+    }
+
+    /**
+     * The length of the layer's tar as {@link #writeTar} writes it.
+     *
+     * @throws EngineException.SystemFailure if the layer has no tar-split record (unpacked by an older berth, or
+     *     from a tar whose entries shadow each other): its original tar cannot be given back
+     */
+    public long tarSize(String chainId) {
+        Path split = tarSplit(chainId);
+        try {
+            return TarSplit.size(split);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + split + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the layer's tar exactly as it was unpacked: its sha256 is the layer's diff_id. */
+    public void writeTar(String chainId, OutputStream out) throws IOException {
+        TarSplit.assemble(tarSplit(chainId), diffDir(chainId), out);
+    }
+
+    private Path tarSplit(String chainId) {
+        if (layer(chainId).isEmpty()) throw EngineException.notFound("layer %s does not exist", chainId);
+        Path split = layerDir(chainId).resolve(TAR_SPLIT);
+        if (!Files.exists(split)) {
+            throw EngineException.failure("layer %s cannot be exported: it was stored without its tar-split record "
+                    + "(remove the image and import or load it again)", chainId);
+        }
+        return split;
     }
 
     /**

@@ -46,6 +46,14 @@ final class ReferenceStore {
                 .toList();
     }
 
+    /** Every tag (not digest reference) of the repository {@code fullName}, sorted. */
+    List<ImageRef> tagsOf(String fullName) {
+        return refs.keySet().stream()
+                .filter(r -> !r.hasDigest() && r.fullName().equals(fullName))
+                .sorted(Comparator.comparing(ImageRef::toString))
+                .toList();
+    }
+
     /** Points {@code ref} at {@code imageId}, moving it off whatever image it named before. */
     void put(ImageRef ref, String imageId) {
         String previous = refs.put(ref, imageId);

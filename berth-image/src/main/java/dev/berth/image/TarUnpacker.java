@@ -1,7 +1,6 @@
 package dev.berth.image;
 
 import dev.berth.common.EngineException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,11 +62,16 @@ final class TarUnpacker {
      * @return the diff_id of the layer
      */
     static Digest unpack(InputStream archive, Path root) {
-        return new TarUnpacker(root).run(archive);
+        return new TarUnpacker(root).run(archive, in -> in);
     }
 
-    private Digest run(InputStream archive) {
-        var hashing = new HashingInputStream(readSide(() -> Compression.decompressing(archive)));
+    /** As {@link #unpack(InputStream, Path)}, reading the uncompressed tar through {@code tap} (a tar-split recorder). */
+    static Digest unpack(InputStream archive, Path root, java.util.function.UnaryOperator<InputStream> tap) {
+        return new TarUnpacker(root).run(archive, tap);
+    }
+
+    private Digest run(InputStream archive, java.util.function.UnaryOperator<InputStream> tap) {
+        var hashing = new HashingInputStream(tap.apply(readSide(() -> Compression.decompressing(archive))));
         var tar = new TarArchiveInputStream(hashing, StandardCharsets.UTF_8.name());
         TarArchiveEntry entry;
         while ((entry = readSide(tar::getNextEntry)) != null) {
@@ -269,7 +273,7 @@ final class TarUnpacker {
     }
 
     /** Hashes and counts every uncompressed byte, so the diff_id covers the stream exactly as sent. */
-    private static final class HashingInputStream extends FilterInputStream {
+    private static final class HashingInputStream extends ObservedInputStream {
         final MessageDigest digest = Digest.newSha256();
         long count;
 
@@ -278,36 +282,9 @@ final class TarUnpacker {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                digest.update((byte) b);
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                digest.update(b, off, n);
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            // Skipping must still hash: read the bytes instead.
-            byte[] scratch = new byte[(int) Math.min(n, 8192)];
-            int read = read(scratch, 0, scratch.length);
-            return Math.max(read, 0);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
+        protected void observe(byte[] b, int off, int len) {
+            digest.update(b, off, len);
+            count += len;
         }
     }
 }
