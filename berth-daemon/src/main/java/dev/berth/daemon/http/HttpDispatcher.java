@@ -142,6 +142,11 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
                 if (!ex.answered()) ex.status(204);
             } catch (Throwable e) {
                 int status = ErrorMapper.status(e);
+                if (ex.answered() && ex.clientGone()) {
+                    // The client hung up on a stream (wait, logs -f, attach): nothing failed on our side.
+                    log.debug("{} {}: client went away: {}", ex.method(), ex.path(), e.getMessage());
+                    return;
+                }
                 if (status >= 500) log.error("{} {}: {}", ex.method(), ex.path(), e.toString(), e);
                 else log.debug("{} {}: {} {}", ex.method(), ex.path(), status, e.getMessage());
                 if (!ex.answered()) {
