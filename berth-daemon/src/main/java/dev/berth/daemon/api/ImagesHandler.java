@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The {@code /images} endpoints that need no registry: list, inspect, import, tag, remove. */
+/** The {@code /images} endpoints that need no registry: list, inspect, import, tag, remove; save, load, history and prune in {@link ImageArchiveRoutes}. */
 public final class ImagesHandler {
     private static final Set<String> LIST_FILTERS = Set.of("reference", "dangling", "label", "before", "since");
 
@@ -32,6 +32,7 @@ public final class ImagesHandler {
     }
 
     public void register(Router r) {
+        new ImageArchiveRoutes(images, containers).register(r);
         r.get("/images/json", this::list);
         r.post("/images/create", this::create);
         r.get("/images/{name*}/json", ex -> ex.json(200, inspect(images.resolve(ex.param("name")))));

@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /_ping}, {@code /version}, {@code /info}. */
+/** {@code /_ping}, {@code /version}, {@code /info}, {@code /system/df}. */
 public final class SystemHandler {
     private final ContainerService containers;
     private final ImageService images;
@@ -34,6 +34,7 @@ public final class SystemHandler {
         r.get("/_ping", this::ping).head("/_ping", this::ping);
         r.get("/version", this::version);
         r.get("/info", this::info);
+        r.get("/system/df", new SystemDf(containers, images)::handle);
     }
 
     private void ping(Exchange ex) {

@@ -1,0 +1,142 @@
+package dev.berth.daemon.api;
+
+import dev.berth.api.ApiJson;
+import dev.berth.common.EngineException;
+import dev.berth.daemon.http.Exchange;
+import dev.berth.daemon.http.Router;
+import dev.berth.engine.container.ContainerService;
+import dev.berth.image.Image;
+import dev.berth.image.ImageService;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/** The {@code /images} endpoints that move or account for whole images: save, load, history, prune. */
+final class ImageArchiveRoutes {
+    private static final Set<String> PRUNE_FILTERS = Set.of("dangling", "until", "label", "label!");
+    private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+
+    private final ImageService images;
+    private final ContainerService containers;
+
+    ImageArchiveRoutes(ImageService images, ContainerService containers) {
+        this.images = images;
+        this.containers = containers;
+    }
+
+    void register(Router r) {
+        r.get("/images/get", ex -> save(ex, ex.queryAll("names")));
+        r.get("/images/{name*}/get", ex -> save(ex, List.of(ex.param("name"))));
+        r.post("/images/load", this::load);
+        r.get("/images/{name*}/history", this::history);
+        r.post("/images/prune", this::prune);
+    }
+
+    /**
+     * Names and layers are checked before the response starts, so a refusal is a plain error. A failure while
+     * streaming leaves the archive unterminated, never complete-looking.
+     */
+    private void save(Exchange ex, List<String> names) throws Exception {
+        var archive = images.save(names);
+        OutputStream out = ex.stream(200, "application/x-tar");
+        archive.writeTo(out);
+        out.close();
+    }
+
+    /** Docker answers with JSON messages; {@code quiet} only drops progress bars, which berth does not draw. */
+    private void load(Exchange ex) throws Exception {
+        List<String> lines = images.load(ex.body());
+        try (OutputStream out = ex.stream(200, "application/json")) {
+            for (String line : lines) {
+                out.write(ApiJson.MAPPER.writeValueAsBytes(Map.of("stream", line + "\n")));
+                out.write('\n');
+            }
+        }
+    }
+
+    private void history(Exchange ex) {
+        var rows = images.history(ex.param("name")).stream().map(h -> {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("Comment", h.comment());
+            m.put("Created", h.created());
+            m.put("CreatedBy", h.createdBy());
+            m.put("Id", h.id());
+            m.put("Size", h.size());
+            m.put("Tags", h.tags());
+            return m;
+        }).toList();
+        ex.json(200, rows);
+    }
+
+    /**
+     * Docker's rules: only dangling images unless {@code dangling=false} (then every image no container uses);
+     * {@code until} keeps images created at or after it; {@code label} and {@code label!} match labels.
+     */
+    private void prune(Exchange ex) {
+        var f = Filters.parse(ex.query("filters"), PRUNE_FILTERS);
+        boolean danglingOnly = true;
+        for (String v : f.get("dangling")) {
+            switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "1" -> danglingOnly = true;
+                case "false", "0" -> danglingOnly = false;
+                default -> throw EngineException.invalid("invalid filter 'dangling=%s'", v);
+            }
+        }
+        Instant until = f.has("until") ? until(f.get("until").getFirst()) : null;
+        boolean onlyDangling = danglingOnly;
+        Predicate<Image> select = i -> (!onlyDangling || i.repoTags().isEmpty())
+                && (until == null || i.created().isBefore(until))
+                && f.labelsMatch(labels(i))
+                && f.get("label!").stream().noneMatch(l -> labelPresent(l, labels(i)));
+        var report = images.prune(select, containers::usesImage);
+        var deleted = report.deleted().stream().map(d -> {
+            var m = new LinkedHashMap<String, String>();
+            if (d.untagged() != null) m.put("Untagged", d.untagged());
+            if (d.deleted() != null) m.put("Deleted", d.deleted());
+            return m;
+        }).toList();
+        var body = new LinkedHashMap<String, Object>();
+        body.put("ImagesDeleted", deleted.isEmpty() ? null : deleted);
+        body.put("SpaceReclaimed", report.spaceReclaimed());
+        ex.json(200, body);
+    }
+
+    /** {@code key} or {@code key=value} of a {@code label!} filter: true if the image has it (and is excluded). */
+    private static boolean labelPresent(String filter, Map<String, String> labels) {
+        int eq = filter.indexOf('=');
+        if (eq < 0) return labels.containsKey(filter);
+        return filter.substring(eq + 1).equals(labels.get(filter.substring(0, eq)));
+    }
+
+    /** Docker's timestamps for {@code until}: a Go duration back from now ("24h", "1h30m"), Unix seconds or RFC 3339. */
+    static Instant until(String value) {
+        if (!value.isEmpty() && GO_DURATION.matcher(value).replaceAll("").isEmpty()) {
+            var m = GO_DURATION.matcher(value);
+            Duration d = Duration.ZERO;
+            while (m.find()) {
+                double n = Double.parseDouble(m.group(1));
+                long nanos = (long) (n * switch (m.group(2)) {
+                    case "ns" -> 1L;
+                    case "us", "µs" -> 1_000L;
+                    case "ms" -> 1_000_000L;
+                    case "s" -> 1_000_000_000L;
+                    case "m" -> 60_000_000_000L;
+                    default -> 3_600_000_000_000L;
+                });
+                d = d.plusNanos(nanos);
+            }
+            return Instant.now().minus(d);
+        }
+        return Timestamps.parse(value);
+    }
+
+    private static Map<String, String> labels(Image i) {
+        return i.config() == null || i.config().labels() == null ? Map.of() : i.config().labels();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.berth.daemon.api;
+
+import dev.berth.api.ContainerSummary;
+import dev.berth.api.ImageSummary;
+import dev.berth.daemon.http.Exchange;
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerService;
+import dev.berth.image.ImageService;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /system/df}: what images and containers take on disk. Layers shared by images count once in
+ * {@code LayersSize} and appear as each image's {@code SharedSize}; a container's {@code SizeRootFs} is its image
+ * plus its own writable layer. There are no volumes or build cache yet, so those lists are empty.
+ */
+final class SystemDf {
+    private final ContainerService containers;
+    private final ImageService images;
+
+    SystemDf(ContainerService containers, ImageService images) {
+        this.containers = containers;
+        this.images = images;
+    }
+
+    void handle(Exchange ex) {
+        var usage = images.diskUsage();
+        List<Container> all = containers.list();
+        var users = new HashMap<String, Integer>();
+        all.forEach(c -> users.merge(c.imageId(), 1, Integer::sum));
+        var imageSizes = new HashMap<String, Long>();
+        var imageRows = usage.images().stream()
+                .sorted(Comparator.comparing((ImageService.ImageUsage u) -> u.image().created()).reversed())
+                .map(u -> {
+                    var i = u.image();
+                    imageSizes.put(i.id(), i.size());
+                    return new ImageSummary(i.id(), i.parent() == null ? "" : i.parent(), i.repoTags(), i.repoDigests(),
+                            i.created().getEpochSecond(), i.size(), u.sharedSize(), i.size(),
+                            i.config() == null || i.config().labels() == null ? Map.of() : i.config().labels(),
+                            users.getOrDefault(i.id(), 0));
+                }).toList();
+        var containerRows = all.stream().map(c -> {
+            long rw = containers.sizeRw(c.id());
+            ContainerSummary s = ContainerViews.summary(c, rw);
+            return new ContainerSummary(s.id(), s.names(), s.image(), s.imageID(), s.command(), s.created(), s.ports(),
+                    rw, rw + imageSizes.getOrDefault(c.imageId(), 0L), s.labels(), s.state(), s.status(), s.hostConfig(),
+                    s.networkSettings(), s.mounts());
+        }).toList();
+        var body = new LinkedHashMap<String, Object>();
+        body.put("LayersSize", usage.layersSize());
+        body.put("Images", imageRows);
+        body.put("Containers", containerRows);
+        body.put("Volumes", List.of());
+        body.put("BuildCache", List.of());
+        ex.json(200, body);
+    }
+}
