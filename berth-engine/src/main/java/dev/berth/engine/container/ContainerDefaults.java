@@ -1,7 +1,11 @@
 package dev.berth.engine.container;
 
+import dev.berth.common.EngineException;
 import dev.berth.image.Image;
 import dev.berth.image.ImageConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +16,10 @@ final class ContainerDefaults {
     private ContainerDefaults() {}
 
     static ContainerConfig merge(ContainerSpec spec, Image image) {
+        // daemon/container.go verifyContainerSettings: refused at create, not left to fail at start
+        if (spec.workingDir() != null && !spec.workingDir().isEmpty() && !spec.workingDir().startsWith("/")) {
+            throw EngineException.invalid("the working directory '%s' is invalid, it needs to be an absolute path", spec.workingDir());
+        }
         ImageConfig ic = image.config() == null ? ImageConfig.EMPTY : image.config();
         List<String> entrypoint;
         List<String> cmd;
@@ -23,8 +31,10 @@ final class ContainerDefaults {
             entrypoint = ic.entrypoint();
             cmd = spec.cmd() != null && !spec.cmd().isEmpty() ? spec.cmd() : ic.cmd();
         }
+        String hostname = emptyToNull(spec.hostname());
+        if (hostname == null && "host".equals(spec.host().networkMode())) hostname = hostHostname(); // as dockerd does
         return new ContainerConfig(
-                emptyToNull(spec.hostname()),
+                hostname,
                 nullToEmpty(spec.domainname()),
                 spec.user() != null && !spec.user().isEmpty() ? spec.user() : nullToEmpty(ic.user()),
                 mergeEnv(ic.env(), spec.env()),
@@ -58,6 +68,15 @@ final class ContainerDefaults {
         if (image != null) m.putAll(image);
         if (create != null) m.putAll(create);
         return m;
+    }
+
+    /** The host's name: a container on the host's network shares the host's UTS namespace and shows its name. */
+    static String hostHostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return null; // the container's short id, as for other networks
+        }
     }
 
     private static String emptyToNull(String s) {

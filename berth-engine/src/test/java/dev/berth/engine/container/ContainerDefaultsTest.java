@@ -45,4 +45,25 @@ class ContainerDefaultsTest {
         var c = ContainerDefaults.merge(spec(null, null, List.of("MODE=dev", "NEW=1")), IMAGE);
         assertThat(c.env()).containsExactly("PATH=/bin", "MODE=dev", "NEW=1");
     }
+
+    @Test
+    void merge_refusesARelativeWorkingDirectory() {
+        var spec = new ContainerSpec("x", null, null, null, "relative", null, null, null, null, null, null,
+                false, false, false, ContainerSpec.HostSettings.DEFAULT);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ContainerDefaults.merge(spec, IMAGE))
+                .isInstanceOf(dev.berth.common.EngineException.InvalidArgument.class)
+                .hasMessage("the working directory 'relative' is invalid, it needs to be an absolute path");
+    }
+
+    @Test
+    void merge_onTheHostNetwork_takesTheHostsName_unlessOneIsGiven() {
+        var d = ContainerSpec.HostSettings.DEFAULT;
+        var host = new ContainerSpec.HostSettings(false, "host", d.restartPolicy(), false, false, d.capAdd(), d.capDrop(),
+                d.securityOpt(), 0, false, null);
+        var unnamed = new ContainerSpec("x", null, null, null, null, null, null, null, null, null, null, false, false, false, host);
+        assertThat(ContainerDefaults.merge(unnamed, IMAGE).hostname()).isEqualTo(ContainerDefaults.hostHostname()).isNotBlank();
+        var named = new ContainerSpec("x", null, null, null, null, null, "box", null, null, null, null, false, false, false, host);
+        assertThat(ContainerDefaults.merge(named, IMAGE).hostname()).isEqualTo("box");
+        assertThat(ContainerDefaults.merge(spec(null, null, null), IMAGE).hostname()).isNull(); // the short id, later
+    }
 }
