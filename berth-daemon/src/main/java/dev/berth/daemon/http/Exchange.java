@@ -41,6 +41,7 @@ public final class Exchange {
     private final boolean keepAlive;
     private boolean answered;
     private boolean hijacked;
+    private final Map<String, String> extraHeaders = new java.util.LinkedHashMap<>();
 
     Exchange(Channel channel, HttpRequest request, String apiVersion, String path, Map<String, String> params,
              BodyStream body, Writability writability) {
@@ -104,6 +105,11 @@ public final class Exchange {
     }
 
     // ---- response ----------------------------------------------------------------------------------------
+
+    /** Adds a header to the response this exchange will send (X-Docker-Container-Path-Stat, say). */
+    public void header(String name, String value) {
+        extraHeaders.put(name, value);
+    }
 
     public void json(int status, Object value) {
         byte[] bytes = ApiJson.MAPPER.writeValueAsBytes(value);
@@ -200,6 +206,7 @@ public final class Exchange {
         r.headers().set(HttpHeaderNames.SERVER, ApiServer.SERVER_HEADER);
         r.headers().set("Docker-Experimental", "false");
         r.headers().set("Ostype", "linux");
+        extraHeaders.forEach((k, v) -> r.headers().set(k, v));
         if (keepAlive) HttpUtil.setKeepAlive(r, true);
     }
 

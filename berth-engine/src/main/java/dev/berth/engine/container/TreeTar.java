@@ -1,0 +1,167 @@
+package dev.berth.engine.container;
+
+import dev.berth.sys.DirFd;
+import dev.berth.sys.SysException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * Writes a file tree the container may be changing as a tar, reaching every file through directory descriptors
+ * ({@link DirFd}): a directory is entered with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), a file opened as
+ * O_PATH | O_NOFOLLOW and checked to be a regular file before it is read through its descriptor. A name the container
+ * swaps for a symlink between the listing and the open is skipped, never followed.
+ *
+ * <p>Entries: directories, regular files (hard links after the first name of an inode), symlinks, character and
+ * block devices, fifos; sockets are left out, as Docker does. Long names and big numbers as PAX records. A file that
+ * shrinks while it is read is padded with zeros up to the size in its header; one that grows is cut there.
+ *
+ * <p>Not kept yet: extended attributes (file capabilities among them).
+ */
+final class TreeTar {
+    private static final long BENEATH = DirFd.RESOLVE_BENEATH | DirFd.RESOLVE_NO_SYMLINKS | DirFd.RESOLVE_NO_MAGICLINKS;
+
+    private final TarArchiveOutputStream tar;
+    private final Map<String, String> inodes = new HashMap<>();
+    private final byte[] buffer = new byte[64 * 1024];
+
+    TreeTar(OutputStream out) {
+        this.tar = new TarArchiveOutputStream(out, 10240);
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        tar.setAddPaxHeadersForNonAsciiNames(true);
+    }
+
+    /**
+     * Adds {@code name} in the directory {@code dirfd} (and, for a directory, everything below it) under the tar name
+     * {@code tarName}; "." names {@code dirfd} itself. A missing name is skipped.
+     */
+    void add(int dirfd, String name, String tarName) throws IOException {
+        DirFd.Stat st = DirFd.statIfExists(dirfd, name);
+        if (st == null) return;
+        switch (st.type()) {
+            case DirFd.S_IFDIR -> addDirectory(dirfd, name, tarName);
+            case DirFd.S_IFREG -> addFile(dirfd, name, tarName);
+            case DirFd.S_IFLNK -> {
+                var e = entry(tarName, TarConstants.LF_SYMLINK, st);
+                e.setLinkName(DirFd.readlink(dirfd, name));
+                put(e);
+            }
+            case DirFd.S_IFCHR, DirFd.S_IFBLK, DirFd.S_IFIFO -> {
+                byte type = st.type() == DirFd.S_IFCHR ? TarConstants.LF_CHR
+                        : st.type() == DirFd.S_IFBLK ? TarConstants.LF_BLK : TarConstants.LF_FIFO;
+                var e = entry(tarName, type, st);
+                if (type != TarConstants.LF_FIFO) {
+                    e.setDevMajor(st.rdevMajor());
+                    e.setDevMinor(st.rdevMinor());
+                }
+                put(e);
+            }
+            default -> { } // sockets
+        }
+    }
+
+    /** Adds the children of the directory {@code dirfd} (not the directory itself), each under {@code prefix + name}. */
+    void addChildren(int dirfd, String prefix) throws IOException {
+        for (String child : list(dirfd)) add(dirfd, child, prefix + child);
+    }
+
+    /** Writes the two end-of-archive blocks; the caller closes the underlying stream. */
+    void finish() throws IOException {
+        tar.finish();
+        tar.flush();
+    }
+
+    private void addDirectory(int dirfd, String name, String tarName) throws IOException {
+        int fd;
+        try {
+            fd = DirFd.openat2(dirfd, name, DirFd.O_PATH | DirFd.O_DIRECTORY | DirFd.O_NOFOLLOW, 0, BENEATH);
+        } catch (SysException e) {
+            if (e.errno() == DirFd.ELOOP || e.errno() == DirFd.ENOTDIR || e.errno() == 2) return; // swapped or gone
+            throw e;
+        }
+        try {
+            var e = entry(tarName.endsWith("/") ? tarName : tarName + "/", TarConstants.LF_DIR, DirFd.stat(fd, ""));
+            put(e);
+            String prefix = tarName.endsWith("/") ? tarName : tarName + "/";
+            for (String child : list(fd)) add(fd, child, prefix + child);
+        } finally {
+            DirFd.close(fd);
+        }
+    }
+
+    private void addFile(int dirfd, String name, String tarName) throws IOException {
+        int fd;
+        try {
+            fd = DirFd.openat2(dirfd, name, DirFd.O_PATH | DirFd.O_NOFOLLOW, 0, BENEATH);
+        } catch (SysException e) {
+            if (e.errno() == 2) return;
+            throw e;
+        }
+        try {
+            DirFd.Stat st = DirFd.stat(fd, "");
+            if (!st.isRegular()) return; // swapped for something else since the listing
+            if (st.nlink() > 1) {
+                String key = st.devMajor() + ":" + st.devMinor() + ":" + st.ino();
+                String first = inodes.putIfAbsent(key, tarName);
+                if (first != null) {
+                    var e = entry(tarName, TarConstants.LF_LINK, st);
+                    e.setLinkName(first);
+                    put(e);
+                    return;
+                }
+            }
+            var e = entry(tarName, TarConstants.LF_NORMAL, st);
+            e.setSize(st.size());
+            tar.putArchiveEntry(e);
+            long left = st.size();
+            try (InputStream in = Files.newInputStream(DirFd.procPath(fd))) {
+                while (left > 0) {
+                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) break;
+                    tar.write(buffer, 0, n);
+                    left -= n;
+                }
+            }
+            java.util.Arrays.fill(buffer, (byte) 0);
+            while (left > 0) {
+                int n = (int) Math.min(buffer.length, left);
+                tar.write(buffer, 0, n);
+                left -= n;
+            }
+            tar.closeArchiveEntry();
+        } finally {
+            DirFd.close(fd);
+        }
+    }
+
+    private void put(TarArchiveEntry e) throws IOException {
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+    }
+
+    private static TarArchiveEntry entry(String name, byte type, DirFd.Stat st) {
+        var e = new TarArchiveEntry(name, type, false);
+        e.setMode(st.permissions());
+        e.setUserId(Integer.toUnsignedLong(st.uid()));
+        e.setGroupId(Integer.toUnsignedLong(st.gid()));
+        e.setModTime(new Date(st.mtimeSeconds() * 1000));
+        return e;
+    }
+
+    /** The names in a directory, sorted, read through its descriptor. */
+    static List<String> list(int dirfd) throws IOException {
+        try (Stream<java.nio.file.Path> s = Files.list(DirFd.procPath(dirfd))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
