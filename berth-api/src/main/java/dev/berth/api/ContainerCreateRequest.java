@@ -42,7 +42,26 @@ public record ContainerCreateRequest(
             List<String> securityOpt,
             Long shmSize,
             Boolean init,
-            List<Integer> consoleSize) {}
+            List<Integer> consoleSize,
+            Long memory,
+            Long memorySwap,
+            Long memoryReservation,
+            Long nanoCpus,
+            Long cpuShares,
+            String cpusetCpus,
+            String cpusetMems,
+            Long pidsLimit,
+            Boolean oomKillDisable,
+            List<Ulimit> ulimits,
+            Map<String, String> tmpfs,
+            Map<String, String> sysctls,
+            List<DeviceMapping> devices) {}
+
+    /** {@code HostConfig.Ulimits[]}: {@code {"Name": "nofile", "Soft": 1024, "Hard": 2048}}. */
+    public record Ulimit(String name, Long soft, Long hard) {}
+
+    /** {@code HostConfig.Devices[]}. */
+    public record DeviceMapping(String pathOnHost, String pathInContainer, String cgroupPermissions) {}
 
     public record RestartPolicy(String name, Integer maximumRetryCount) {}
 }

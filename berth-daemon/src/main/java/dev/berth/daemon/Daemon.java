@@ -62,11 +62,9 @@ public final class Daemon implements AutoCloseable {
             new SystemHandler(containers, images, new SystemHandler.SystemFacts(cfg.dataRoot(), cfg.execRoot(),
                     cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot()))).register(router);
             new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay"))).register(router);
+            new dev.berth.daemon.api.ContainerControlsHandler(new dev.berth.engine.container.ContainerControls(containers,
+                    dev.berth.sys.cgroups.Cgroups.host())).register(router);
             new ImagesHandler(images, containers).register(router);
-            new dev.berth.daemon.api.ContainerFilesHandler(new dev.berth.engine.container.ContainerArchive(
-                    new dev.berth.engine.container.ContainerRoots(containers, layers, new OverlayMounter(),
-                            cfg.execRoot().resolve("bundles"), cfg.execRoot().resolve("rootfs-ops"))),
-                    new dev.berth.engine.container.ContainerChanges(containers, layers)).register(router);
 
             var server = new ApiServer(router);
             for (String host : cfg.hosts()) server.listen(host);

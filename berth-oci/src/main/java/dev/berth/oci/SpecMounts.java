@@ -30,7 +30,8 @@ final class SpecMounts {
         var binds = o.extraMounts().stream()
                 .sorted(Comparator.comparingInt(m -> depth(m.destination())))
                 .toList();
-        var userDestinations = binds.stream().map(m -> clean(m.destination())).collect(Collectors.toSet());
+        var userDestinations = binds.stream().map(m -> clean(m.destination())).collect(Collectors.toCollection(java.util.HashSet::new));
+        o.tmpfs().keySet().forEach(d -> userDestinations.add(clean(d)));
         boolean userDev = userDestinations.contains("/dev");
 
         var mounts = new ArrayList<Mount>();
@@ -46,6 +47,11 @@ final class SpecMounts {
             }
             mounts.add(m);
         }
+
+        // Tmpfs mounts first, so that a bind below one lands on it rather than under it.
+        o.tmpfs().entrySet().stream()
+                .sorted(Comparator.comparingInt((java.util.Map.Entry<String, String> e) -> depth(e.getKey())))
+                .forEach(e -> mounts.add(new Mount(clean(e.getKey()), "tmpfs", "tmpfs", tmpfsOptions(e.getValue()))));
 
         String rootfsPropagation = null;
         for (var b : binds) {
@@ -84,6 +90,30 @@ final class SpecMounts {
             case PRIVATE, RPRIVATE -> current;
         };
     }
+
+    /**
+     * Docker's {@code noexec,nosuid,nodev} merged with the user's options, as moby's {@code MergeTmpfsOptions}:
+     * the later of two opposite flags ({@code exec} and {@code noexec}) wins, as does the later value of a key.
+     */
+    static List<String> tmpfsOptions(String userOptions) {
+        var merged = new java.util.LinkedHashMap<String, String>();
+        var all = new ArrayList<>(List.of("noexec", "nosuid", "nodev"));
+        if (userOptions != null && !userOptions.isBlank()) all.addAll(List.of(userOptions.split(",")));
+        for (String opt : all) {
+            opt = opt.strip();
+            if (opt.isEmpty()) continue;
+            int eq = opt.indexOf('=');
+            String key = eq >= 0 ? opt.substring(0, eq) : FLAG_GROUPS.getOrDefault(opt, opt);
+            merged.remove(key);
+            merged.put(key, opt);
+        }
+        return List.copyOf(merged.values());
+    }
+
+    /** Flags that cancel each other share a key. */
+    private static final java.util.Map<String, String> FLAG_GROUPS = java.util.Map.of(
+            "exec", "exec", "noexec", "exec", "suid", "suid", "nosuid", "suid", "dev", "dev", "nodev", "dev",
+            "rw", "rw", "ro", "rw", "atime", "atime", "noatime", "atime");
 
     private static Mount withOption(Mount m, String option) {
         var options = new ArrayList<>(m.options());

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param shmSize           bytes for {@code /dev/shm}; Docker's default is 64 MiB
  * @param maskedPaths       {@code HostConfig.MaskedPaths}: null keeps Docker's defaults
  * @param readonlyPaths     {@code HostConfig.ReadonlyPaths}: null keeps Docker's defaults
+ * @param tmpfs             {@code HostConfig.Tmpfs}: mount point to options ({@code size=64m,exec}), on top of
+ *                          Docker's {@code noexec,nosuid,nodev}
  */
 public record SpecOptions(
         List<String> args,
@@ -57,7 +59,8 @@ public record SpecOptions(
         List<String> deviceCgroupRules,
         List<String> maskedPaths,
         List<String> readonlyPaths,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        Map<String, String> tmpfs) {
 
     /** Docker's default {@code --shm-size} (daemon {@code default-shm-size}). */
     public static final long DEFAULT_SHM_SIZE = 64L * 1024 * 1024;
@@ -80,6 +83,12 @@ public record SpecOptions(
         maskedPaths = maskedPaths == null ? null : List.copyOf(maskedPaths);
         readonlyPaths = readonlyPaths == null ? null : List.copyOf(readonlyPaths);
         annotations = Map.copyOf(annotations);
+        tmpfs = tmpfs == null ? Map.of() : Map.copyOf(tmpfs);
+        for (String destination : tmpfs.keySet()) {
+            if (!destination.startsWith("/")) {
+                throw EngineException.invalid("invalid tmpfs mount: mount path must be absolute: %s", destination);
+            }
+        }
         if (shmSize < 0) {
             throw EngineException.invalid("SHM size can not be less than 0");
         }
@@ -132,6 +141,7 @@ public record SpecOptions(
         private List<String> maskedPaths;
         private List<String> readonlyPaths;
         private Map<String, String> annotations = Map.of();
+        private Map<String, String> tmpfs = Map.of();
 
         private Builder() {}
 
@@ -144,7 +154,7 @@ public record SpecOptions(
             seccomp = o.seccomp; noNewPrivileges = o.noNewPrivileges; sysctls = o.sysctls; ulimits = o.ulimits;
             shmSize = o.shmSize; oomScoreAdj = o.oomScoreAdj; resources = o.resources; devices = o.devices;
             deviceCgroupRules = o.deviceCgroupRules; maskedPaths = o.maskedPaths; readonlyPaths = o.readonlyPaths;
-            annotations = o.annotations;
+            annotations = o.annotations; tmpfs = o.tmpfs;
         }
 
         public Builder args(List<String> v) { args = v; return this; }
@@ -189,12 +199,13 @@ public record SpecOptions(
         public Builder maskedPaths(List<String> v) { maskedPaths = v; return this; }
         public Builder readonlyPaths(List<String> v) { readonlyPaths = v; return this; }
         public Builder annotations(Map<String, String> v) { annotations = v; return this; }
+        public Builder tmpfs(Map<String, String> v) { tmpfs = v; return this; }
 
         public SpecOptions build() {
             return new SpecOptions(args, env, cwd, user, groupAdd, hostname, domainname, terminal, stdinOpen,
                     consoleSize, rootfs, readonlyRootfs, extraMounts, networkMode, cgroupns, cgroupsPath, capAdd,
                     capDrop, privileged, seccomp, noNewPrivileges, sysctls, ulimits, shmSize, oomScoreAdj, resources,
-                    devices, deviceCgroupRules, maskedPaths, readonlyPaths, annotations);
+                    devices, deviceCgroupRules, maskedPaths, readonlyPaths, annotations, tmpfs);
         }
     }
 }

@@ -157,4 +157,20 @@ class SpecMountsTest {
         assertThat(mount(spec, "/sys").options()).doesNotContain("ro");
         assertThat(mount(spec, "/sys/fs/cgroup").options()).doesNotContain("ro");
     }
+
+    @Test
+    void tmpfs_getsDockersNoexecNosuidNodev_mergedWithTheUsersOptions() {
+        var spec = build(options(rootfs).tmpfs(java.util.Map.of("/run", "size=1m,exec", "/dev/shm", "")).readonlyRootfs(true));
+
+        assertThat(mount(spec, "/run")).isEqualTo(new Mount("/run", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "size=1m", "exec")));
+        // A tmpfs on /dev/shm replaces Docker's own, and stays writable under --read-only.
+        assertThat(mount(spec, "/dev/shm")).isEqualTo(new Mount("/dev/shm", "tmpfs", "tmpfs", List.of("noexec", "nosuid", "nodev")));
+        assertThat(spec.mounts()).extracting(Mount::destination).containsOnlyOnce("/dev/shm");
+    }
+
+    @Test
+    void tmpfsOptions_laterOppositeFlagsAndValuesWin() {
+        assertThat(SpecMounts.tmpfsOptions("ro,rw,size=1m,size=2m,suid"))
+                .containsExactly("noexec", "nodev", "rw", "size=2m", "suid");
+    }
 }

@@ -45,6 +45,11 @@ public interface Runtime {
 
     void resume(String id);
 
+    /** Changes the cgroup limits of a created, running or paused task; null fields are left as they are. */
+    default void update(String id, ResourceUpdate resources) {
+        throw new RuntimeFailure("this runtime cannot update the resources of a task");
+    }
+
     /**
      * Removes the runtime's record of a stopped task and the monitor's files; with {@code force}, kills it first.
      * Succeeds quietly if the runtime has no such task.
@@ -90,6 +95,13 @@ public interface Runtime {
     }
 
     record Task(String id, int pid) {}
+
+    /**
+     * New cgroup limits for {@link #update}: bytes, CPU shares, a CFS quota over a period in microseconds, CPU and
+     * memory-node lists ({@code 0-2,4}), and a pids limit (-1 for none).
+     */
+    record ResourceUpdate(Long memory, Long memoryReservation, Long memorySwap, Long cpuShares, Long cpuPeriod,
+                          Long cpuQuota, String cpusetCpus, String cpusetMems, Long pidsLimit) {}
 
     enum Status { CREATED, RUNNING, PAUSED, STOPPED }
 

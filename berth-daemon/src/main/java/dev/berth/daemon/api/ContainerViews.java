@@ -7,6 +7,10 @@ import dev.berth.api.ContainerSummary;
 import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerSpec;
 import dev.berth.engine.container.ContainerState;
+import dev.berth.engine.container.Limits;
+import dev.berth.api.ContainerUpdateRequest;
+import dev.berth.oci.DeviceMapping;
+import dev.berth.oci.Ulimit;
 import dev.berth.common.EngineException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -29,11 +33,67 @@ final class ContainerViews {
                 bool(h.privileged()), bool(h.readonlyRootfs()),
                 h.capAdd() == null ? List.of() : h.capAdd(), h.capDrop() == null ? List.of() : h.capDrop(),
                 h.securityOpt() == null ? List.of() : h.securityOpt(),
-                h.shmSize() == null ? 0 : h.shmSize(), bool(h.init()), consoleSize(h.consoleSize()));
+                h.shmSize() == null ? 0 : h.shmSize(), bool(h.init()), consoleSize(h.consoleSize()), limits(h));
         return new ContainerSpec(r.image(), r.cmd() == null ? null : r.cmd().values(),
                 r.entrypoint() == null ? null : r.entrypoint().values(), r.env(), r.workingDir(), r.user(),
                 r.hostname(), r.domainname(), r.labels(), r.stopSignal(), r.stopTimeout(),
                 bool(r.tty()), bool(r.openStdin()), bool(r.stdinOnce()), host);
+    }
+
+    /** The resource limits and kernel settings of a HostConfig. */
+    static Limits limits(ContainerCreateRequest.HostConfig h) {
+        var ulimits = h.ulimits() == null ? List.<Ulimit>of() : h.ulimits().stream()
+                .map(u -> new Ulimit(u.name(), u.soft() == null ? 0 : u.soft(), u.hard() == null ? 0 : u.hard()))
+                .toList();
+        var devices = h.devices() == null ? List.<DeviceMapping>of() : h.devices().stream()
+                .map(d -> new DeviceMapping(d.pathOnHost(), d.pathInContainer(), d.cgroupPermissions()))
+                .toList();
+        return new Limits(h.memory(), h.memorySwap(), h.memoryReservation(), h.nanoCpus(), h.cpuShares(),
+                h.cpusetCpus(), h.cpusetMems(), h.pidsLimit(), h.oomKillDisable(), ulimits, h.tmpfs(), h.sysctls(),
+                devices);
+    }
+
+    /** The resource fields of an update request, in the same terms. */
+    static Limits limits(ContainerUpdateRequest u) {
+        return new Limits(u.memory(), u.memorySwap(), u.memoryReservation(), u.nanoCpus(), u.cpuShares(),
+                u.cpusetCpus(), u.cpusetMems(), u.pidsLimit(), null, null, null, null, null);
+    }
+
+    /** HostConfig's resource fields as Docker's inspect shows them: zeros and empty values where nothing is set. */
+    static void putLimits(Map<String, Object> hostConfig, Limits l) {
+        hostConfig.put("Memory", orZero(l.memory()));
+        hostConfig.put("MemorySwap", orZero(l.memorySwap()));
+        hostConfig.put("MemoryReservation", orZero(l.memoryReservation()));
+        hostConfig.put("NanoCpus", orZero(l.nanoCpus()));
+        hostConfig.put("CpuShares", orZero(l.cpuShares()));
+        hostConfig.put("CpuPeriod", 0L);
+        hostConfig.put("CpuQuota", 0L);
+        hostConfig.put("CpusetCpus", l.cpusetCpus() == null ? "" : l.cpusetCpus());
+        hostConfig.put("CpusetMems", l.cpusetMems() == null ? "" : l.cpusetMems());
+        hostConfig.put("PidsLimit", l.pidsLimit());
+        hostConfig.put("OomKillDisable", l.oomKillDisable() != null && l.oomKillDisable());
+        hostConfig.put("MemorySwappiness", null);
+        hostConfig.put("BlkioWeight", 0);
+        hostConfig.put("Ulimits", l.ulimits().stream().map(u -> {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("Name", u.name());
+            m.put("Hard", u.hard());
+            m.put("Soft", u.soft());
+            return m;
+        }).toList());
+        hostConfig.put("Devices", l.devices().stream().map(d -> {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("PathOnHost", d.pathOnHost());
+            m.put("PathInContainer", d.pathInContainer());
+            m.put("CgroupPermissions", d.cgroupPermissions());
+            return m;
+        }).toList());
+        if (!l.tmpfs().isEmpty()) hostConfig.put("Tmpfs", new java.util.TreeMap<>(l.tmpfs()));
+        if (!l.sysctls().isEmpty()) hostConfig.put("Sysctls", new java.util.TreeMap<>(l.sysctls()));
+    }
+
+    private static long orZero(Long v) {
+        return v == null ? 0 : v;
     }
 
     /** {@code HostConfig.ConsoleSize}: [height, width], zeros when the client has no terminal. */
@@ -95,6 +155,7 @@ final class ContainerViews {
         hostConfig.put("Init", host.init());
         hostConfig.put("Runtime", "runc");
         hostConfig.put("CgroupnsMode", "host");
+        putLimits(hostConfig, host.limits());
         var graph = new LinkedHashMap<String, Object>();
         graph.put("Name", "overlay2");
         graph.put("Data", paths.graphData());

@@ -80,6 +80,11 @@ public class BundleBuilder {
                 .seccomp(security.seccomp())
                 .noNewPrivileges(security.noNewPrivileges())
                 .shmSize(host.shmSize())
+                .resources(host.limits().resources())
+                .ulimits(host.limits().ulimits())
+                .sysctls(host.limits().sysctls())
+                .devices(host.limits().devices())
+                .tmpfs(host.limits().tmpfs())
                 .build();
     }
 

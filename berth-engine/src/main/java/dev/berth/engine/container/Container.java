@@ -28,6 +28,10 @@ public record Container(
         return new Container(id, name, created, imageRef, imageId, chainId, spec, config, s);
     }
 
+    public Container withSpec(ContainerSpec s) {
+        return new Container(id, name, created, imageRef, imageId, chainId, s, config, state);
+    }
+
     public Container withName(String n) {
         return new Container(id, n, created, imageRef, imageId, chainId, spec, config, state);
     }

@@ -90,6 +90,7 @@ public final class ContainerService {
     public Container create(String requestedName, ContainerSpec spec) {
         if (spec.image() == null || spec.image().isBlank()) throw EngineException.invalid("config cannot be empty in order to create a container");
         RestartPolicies.validate(spec.host().restartPolicy(), spec.host().autoRemove());
+        spec = spec.withHost(spec.host().withLimits(spec.host().limits().forCreate()));
         Image image = images.resolve(spec.image());
         ContainerConfig config = ContainerDefaults.merge(spec, image);
         if (config.args().isEmpty()) throw EngineException.invalid("No command specified");
@@ -240,6 +241,7 @@ public final class ContainerService {
             c = c.withState(restart ? c.state().restarting(exit.code(), exit.oomKilled(), exit.at())
                     : c.state().exited(exit.code(), exit.oomKilled(), exit.at()));
             saveAndIndex(c);
+            if (exit.oomKilled()) events.publish("container", "oom", id, attrs(c));
             var a = attrs(c);
             a.put("exitCode", Integer.toString(exit.code()));
             events.publish("container", "die", id, a);
@@ -316,9 +318,14 @@ public final class ContainerService {
         events.publish("container", "stop", c.id(), attrs(c));
     }
 
+    /**
+     * Docker's kill. With SIGKILL (the default) it returns once the container has exited, as dockerd's does
+     * (daemon/kill.go, Kill), so that {@code docker kill x && docker rm x} works; other signals return once sent.
+     */
     public void kill(String idOrName, String signal) {
         Container c = index.find(idOrName);
         int signo = dev.berth.sys.Signals.parse(signal == null || signal.isEmpty() ? "SIGKILL" : signal);
+        CompletableFuture<Integer> exited = signo == 9 ? waiters.nextExit(c.id()) : null;
         var lock = index.lock(c.id());
         lock.lock();
         try {
@@ -328,14 +335,21 @@ public final class ContainerService {
             }
             String stopSignal = c.config().stopSignal();
             boolean ends = signo == 9 || stopSignal == null || stopSignal.isEmpty() || dev.berth.sys.Signals.parse(stopSignal) == signo;
-            if (!userStops(c.id(), idOrName, ends)) runtime.kill(c.id(), signo, false);
+            if (!userStops(c.id(), idOrName, ends)) signalLocked(c.id(), signo);
         } finally {
             lock.unlock();
         }
         var a = attrs(c);
         a.put("signal", Integer.toString(signo));
         events.publish("container", "kill", c.id(), a);
+        if (exited != null && index.get(c.id()) != null && index.get(c.id()).state().status() != ContainerState.Status.EXITED
+                && !awaitExit(exited, KILL_WAIT_SECONDS)) {
+            log.warn("container {} did not exit within {} s of SIGKILL", c.id(), KILL_WAIT_SECONDS);
+        }
     }
+
+    /** How long kill waits for the exit after SIGKILL (dockerd waits 10 s too). */
+    private static final int KILL_WAIT_SECONDS = 10;
 
     public void restart(String idOrName, Integer timeoutSeconds, String signal) {
         Container c = index.find(idOrName);
@@ -374,11 +388,27 @@ public final class ContainerService {
         lock.lock();
         try {
             Container c = index.get(id);
-            if (c != null && c.state().isRunning()) runtime.kill(id, signo, false);
+            if (c != null && c.state().isRunning()) signalLocked(id, signo);
         } catch (Runtime.RuntimeFailure e) {
             log.debug("signal {} to {}: {}", signo, id, e.getMessage());
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Docker unpauses a paused container after signalling it, so that the signal is handled at all. */
+    private void signalLocked(String id, int signo) {
+        runtime.kill(id, signo, false);
+        Container c = index.get(id);
+        if (c != null && c.state().status() == ContainerState.Status.PAUSED) {
+            try {
+                runtime.resume(id);
+            } catch (Runtime.RuntimeFailure e) {
+                // runc thaws a paused container itself to deliver SIGKILL; anything else still paused is an error.
+                if (runtime.state(id).map(t -> t.status() == Runtime.Status.PAUSED).orElse(false)) throw e;
+            }
+            saveAndIndex(c.withState(c.state().withStatus(ContainerState.Status.RUNNING)));
+            events.publish("container", "unpause", id, attrs(c));
         }
     }
 
@@ -647,6 +677,25 @@ public final class ContainerService {
     void dropStaleRun(Container c) {
         runtime.delete(c.id(), true);
         cleanupRun(c.id(), bundleRoot.resolve(c.id()), true);
+    }
+
+    /**
+     * Runs {@code change} on the container's current record under its lock (for {@link ContainerControls}); a
+     * different record it returns is saved, and its event (if any) published after that.
+     */
+    Container change(String idOrName, java.util.function.Function<Container, ContainerControls.Changed> change) {
+        Container c = index.find(idOrName);
+        var lock = index.lock(c.id());
+        lock.lock();
+        try {
+            c = current(c.id(), idOrName);
+            var changed = change.apply(c);
+            if (!changed.container().equals(c)) saveAndIndex(changed.container());
+            if (changed.event() != null) events.publish("container", changed.event(), c.id(), attrs(changed.container()));
+            return changed.container();
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------

@@ -25,6 +25,11 @@ public record ContainerSpec(
         boolean stdinOnce,
         HostSettings host) {
 
+    public ContainerSpec withHost(HostSettings h) {
+        return new ContainerSpec(image, cmd, entrypoint, env, workingDir, user, hostname, domainname, labels,
+                stopSignal, stopTimeout, tty, openStdin, stdinOnce, h);
+    }
+
     /** The HostConfig part: how the container is run on this host. */
     public record HostSettings(
             boolean autoRemove,
@@ -37,10 +42,33 @@ public record ContainerSpec(
             List<String> securityOpt,
             long shmSize,
             boolean init,
-            TerminalSize consoleSize) {
+            TerminalSize consoleSize,
+            Limits limits) {
 
         public static final HostSettings DEFAULT = new HostSettings(false, "default", RestartPolicy.NO, false, false,
-                List.of(), List.of(), List.of(), 0, false, null);
+                List.of(), List.of(), List.of(), 0, false, null, Limits.NONE);
+
+        public HostSettings {
+            if (limits == null) limits = Limits.NONE; // records written before limits existed
+        }
+
+        /** Without resource limits. */
+        public HostSettings(boolean autoRemove, String networkMode, RestartPolicy restartPolicy, boolean privileged,
+                            boolean readonlyRootfs, List<String> capAdd, List<String> capDrop, List<String> securityOpt,
+                            long shmSize, boolean init, TerminalSize consoleSize) {
+            this(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop, securityOpt,
+                    shmSize, init, consoleSize, Limits.NONE);
+        }
+
+        public HostSettings withLimits(Limits l) {
+            return new HostSettings(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop,
+                    securityOpt, shmSize, init, consoleSize, l);
+        }
+
+        public HostSettings withRestartPolicy(RestartPolicy p) {
+            return new HostSettings(autoRemove, networkMode, p, privileged, readonlyRootfs, capAdd, capDrop,
+                    securityOpt, shmSize, init, consoleSize, limits);
+        }
     }
 
     /** The client's terminal size at create ({@code HostConfig.ConsoleSize}), for a container with a TTY. */

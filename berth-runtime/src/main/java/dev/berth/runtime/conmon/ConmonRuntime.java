@@ -131,6 +131,12 @@ public final class ConmonRuntime implements Runtime {
     }
 
     @Override
+    public void update(String id, ResourceUpdate resources) {
+        requireTask(id);
+        runc.update(id, resources);
+    }
+
+    @Override
     public void delete(String id, boolean force) {
         StateLayout.checkId(id);
         deleting.add(id);

@@ -44,6 +44,29 @@ final class RuncClient {
 
     void resume(String id) { run("resume", id); }
 
+    /** {@code runc update} with a flag for each limit that is set. */
+    void update(String id, dev.berth.runtime.Runtime.ResourceUpdate r) {
+        List<String> args = new ArrayList<>(List.of("update"));
+        flag(args, "--memory", r.memory());
+        flag(args, "--memory-reservation", r.memoryReservation());
+        flag(args, "--memory-swap", r.memorySwap());
+        flag(args, "--cpu-share", r.cpuShares());
+        flag(args, "--cpu-period", r.cpuPeriod());
+        flag(args, "--cpu-quota", r.cpuQuota());
+        flag(args, "--cpuset-cpus", r.cpusetCpus());
+        flag(args, "--cpuset-mems", r.cpusetMems());
+        flag(args, "--pids-limit", r.pidsLimit());
+        args.add(id);
+        run(args.toArray(String[]::new));
+    }
+
+    private static void flag(List<String> args, String name, Object value) {
+        if (value != null && !value.toString().isEmpty()) {
+            args.add(name);
+            args.add(value.toString());
+        }
+    }
+
     void delete(String id, boolean force) {
         if (force) run("delete", "--force", id);
         else run("delete", id);
