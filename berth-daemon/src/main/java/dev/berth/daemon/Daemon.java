@@ -65,6 +65,10 @@ public final class Daemon implements AutoCloseable {
             new dev.berth.daemon.api.ContainerControlsHandler(new dev.berth.engine.container.ContainerControls(containers,
                     dev.berth.sys.cgroups.Cgroups.host())).register(router);
             new ImagesHandler(images, containers).register(router);
+            new dev.berth.daemon.api.ContainerFilesHandler(new dev.berth.engine.container.ContainerArchive(
+                    new dev.berth.engine.container.ContainerRoots(containers, layers, new OverlayMounter(),
+                            cfg.execRoot().resolve("bundles"), cfg.execRoot().resolve("rootfs-ops"))),
+                    new dev.berth.engine.container.ContainerChanges(containers, layers)).register(router);
 
             var server = new ApiServer(router);
             for (String host : cfg.hosts()) server.listen(host);
