@@ -216,4 +216,26 @@ class ContainerServiceTest {
                 .isInstanceOf(EngineException.InvalidArgument.class);
         assertThat(f.service.list()).isEmpty();
     }
+
+    @Test
+    void kill_withSigkill_returnsOnceTheContainerHasExited() {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("kk", ServiceFixture.spec(List.of("sleep", "9")));
+        f.service.start(c.id());
+        f.service.kill("kk", null);
+        var s = f.service.get("kk").state();
+        assertThat(s.status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThat(s.exitCode()).isEqualTo(137);
+        f.service.remove("kk", false); // docker kill k && docker rm k
+    }
+
+    @Test
+    void kill_withAnotherSignal_returnsOnceSent() {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("kk", ServiceFixture.spec(List.of("sleep", "9")));
+        f.service.start(c.id());
+        f.service.kill("kk", "USR1");
+        assertThat(f.runtime.calls).contains("kill " + c.id() + " 10");
+        assertThat(f.service.get("kk").state().status()).isEqualTo(ContainerState.Status.RUNNING);
+    }
 }
