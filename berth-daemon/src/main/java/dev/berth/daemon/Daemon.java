@@ -68,7 +68,8 @@ public final class Daemon implements AutoCloseable {
             new dev.berth.daemon.api.ContainerFilesHandler(new dev.berth.engine.container.ContainerArchive(
                     new dev.berth.engine.container.ContainerRoots(containers, layers, new OverlayMounter(),
                             cfg.execRoot().resolve("bundles"), cfg.execRoot().resolve("rootfs-ops"))),
-                    new dev.berth.engine.container.ContainerChanges(containers, layers)).register(router);
+                    new dev.berth.engine.container.ContainerChanges(containers, layers),
+                    new dev.berth.engine.container.ContainerCommit(containers, images, layers, runtime, events)).register(router);
 
             var server = new ApiServer(router);
             for (String host : cfg.hosts()) server.listen(host);

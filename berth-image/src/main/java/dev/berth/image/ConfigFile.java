@@ -67,7 +67,7 @@ record ConfigFile(
                 diffIds == null ? List.of() : diffIds);
     }
 
-    private static Map<String, Object> configJson(ImageConfig c) {
+    static Map<String, Object> configJson(ImageConfig c) {
         var m = new LinkedHashMap<String, Object>();
         if (c.user() != null) m.put("User", c.user());
         if (c.exposedPorts() != null) m.put("ExposedPorts", asSet(c.exposedPorts()));

@@ -92,6 +92,24 @@ public interface ImageService {
     record ImageUsage(Image image, long sharedSize) {}
 
     /**
+     * Docker's {@code commit}: a new image of {@code parentImageId}'s layers plus one made from {@code layerTar} (an
+     * uncompressed layer tar; an empty one adds no layer), with the given config and one more history entry; tagged
+     * {@code options.reference()} if given.
+     */
+    default Image commit(String parentImageId, InputStream layerTar, CommitOptions options) {
+        throw new UnsupportedOperationException("commit");
+    }
+
+    /**
+     * @param reference   tag for the new image, or null
+     * @param config      the new image's runtime settings
+     * @param containerId the container committed, written as the config's {@code container}
+     * @param createdBy   the history entry's {@code created_by} (the container's command)
+     */
+    record CommitOptions(String reference, ImageConfig config, String comment, String author, String containerId,
+                         String createdBy) {}
+
+    /**
      * @param reference tag for the new image, or null for a dangling image
      * @param config    settings from {@code --change} (CMD, ENTRYPOINT, ENV, ...), or null
      * @param message   the commit message shown in history, or null

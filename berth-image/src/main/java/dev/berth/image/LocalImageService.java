@@ -152,6 +152,41 @@ public final class LocalImageService implements ImageService {
     }
 
     @Override
+    public Image commit(String parentImageId, InputStream layerTar, CommitOptions options) {
+        ImageRef ref = options.reference() == null || options.reference().isEmpty() ? null : ImageRef.parse(options.reference());
+        if (ref != null && ref.hasDigest()) throw EngineException.invalid("cannot commit to a digest reference");
+        try (var pending = layers.unpack(layerTar)) {
+            lock.writeLock().lock();
+            try {
+                StoredImage parent = byId(parentImageId, parentImageId);
+                byte[] parentConfig = configs.get(Digest.parse(parent.id()))
+                        .orElseThrow(() -> EngineException.failure("the config of image %s is missing or damaged", parent.id()));
+                String diffId = pending.diffId().toString();
+                boolean empty = diffId.equals(CommitConfig.EMPTY_LAYER_DIFF_ID);
+                var chain = new ArrayList<>(parent.chainIds());
+                LayerInfo layer = null;
+                if (!empty) {
+                    layer = layers.commit(pending, parent.chainIds().isEmpty() ? null : parent.topChainId());
+                    chain.add(layer.chainId());
+                }
+                try {
+                    byte[] json = CommitConfig.derive(parentConfig, options, diffId, Instant.now());
+                    String id = configs.put(json).toString();
+                    var image = new StoredImage(id, ConfigFile.parse(json), List.copyOf(chain));
+                    images.put(id, image);
+                    if (ref != null) references.put(ref, id);
+                    return toImage(image);
+                } catch (RuntimeException e) {
+                    if (layer != null && !isLayerUsed(layer.chainId(), null)) layers.deleteLayer(layer.chainId());
+                    throw e;
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+    }
+
+    @Override
     public void tag(String source, String target) {
         ImageRef ref = ImageRef.parse(target);
         if (ref.hasDigest()) throw EngineException.invalid("refusing to create a tag with a digest reference");
@@ -323,18 +358,25 @@ public final class LocalImageService implements ImageService {
                 List<String> chainIds = chainIds(image.diffIds());
                 for (int i = 0; i < chainIds.size(); i++) {
                     String chainId = chainIds.get(i);
-                    if (pending.containsKey(chainId) || layers.layer(chainId).isPresent()) continue;
+                    if (pending.containsKey(chainId)) continue;
+                    Digest diffId;
                     try (var in = reader.open(image.layers().get(i))) {
-                        PendingLayer layer = layers.unpack(in);
-                        pending.put(chainId, layer);
-                        in.verify();
-                        if (!layer.diffId().toString().equals(image.diffIds().get(i))) {
-                            throw EngineException.invalid("invalid archive: layer %s does not match the image config: "
-                                    + "its diff_id is %s, the config names %s", image.layers().get(i).path(),
-                                    layer.diffId(), image.diffIds().get(i));
+                        if (layers.layer(chainId).isPresent()) {
+                            // Stored already: not unpacked again, but a damaged archive is still refused.
+                            diffId = uncompressedDigest(in);
+                        } else {
+                            PendingLayer layer = layers.unpack(in);
+                            pending.put(chainId, layer);
+                            diffId = layer.diffId();
                         }
+                        in.verify();
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
+                    }
+                    if (!diffId.toString().equals(image.diffIds().get(i))) {
+                        throw EngineException.invalid("invalid archive: layer %s does not match the image config: "
+                                + "its diff_id is %s, the config names %s", image.layers().get(i).path(), diffId,
+                                image.diffIds().get(i));
                     }
                 }
             }
@@ -347,6 +389,20 @@ public final class LocalImageService implements ImageService {
         } finally {
             pending.values().forEach(PendingLayer::close);
         }
+    }
+
+    private static Digest uncompressedDigest(InputStream layer) {
+        var sha = Digest.newSha256();
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            // Not closed here: the caller still drains and checks the compressed stream.
+            var in = Compression.decompressing(layer);
+            int n;
+            while ((n = in.read(buffer)) > 0) sha.update(buffer, 0, n);
+        } catch (java.io.IOException e) {
+            throw new EngineException.InvalidArgument("invalid archive: " + e.getMessage(), e);
+        }
+        return Digest.fromHash(sha.digest());
     }
 
     /** Layers bottom up, then configs, then names; undone if anything fails on the way. */

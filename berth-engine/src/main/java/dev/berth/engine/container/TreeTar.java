@@ -28,14 +28,30 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * <p>Not kept yet: extended attributes (file capabilities among them).
  */
 final class TreeTar {
+    private static final String WHITEOUT_PREFIX = ".wh.";
+    private static final String OPAQUE_WHITEOUT = ".wh..wh..opq";
     private static final long BENEATH = DirFd.RESOLVE_BENEATH | DirFd.RESOLVE_NO_SYMLINKS | DirFd.RESOLVE_NO_MAGICLINKS;
 
     private final TarArchiveOutputStream tar;
+    private final boolean overlayLayer;
     private final Map<String, String> inodes = new HashMap<>();
     private final byte[] buffer = new byte[64 * 1024];
 
     TreeTar(OutputStream out) {
-        this.tar = new TarArchiveOutputStream(out, 10240);
+        this(out, false);
+    }
+
+    /**
+     * @param overlayLayer the tree is an overlay upper directory to be written as an image layer: whiteouts (0:0
+     *                     character devices) become {@code .wh.<name>} entries, an opaque directory gets a
+     *                     {@code .wh..wh..opq} entry, and the runtime's mount points ({@link ContainerChanges#INIT_PATHS})
+     *                     are left out
+     */
+    TreeTar(OutputStream out, boolean overlayLayer) {
+        this.overlayLayer = overlayLayer;
+        // 512-byte records: the archive ends right after its two zero blocks, as Go's writer ends it, so an empty
+        // layer has the digest Docker knows.
+        this.tar = new TarArchiveOutputStream(out, 512);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -46,8 +62,16 @@ final class TreeTar {
      * {@code tarName}; "." names {@code dirfd} itself. A missing name is skipped.
      */
     void add(int dirfd, String name, String tarName) throws IOException {
+        if (overlayLayer && ContainerChanges.INIT_PATHS.contains("/" + tarName.replaceAll("/+$", ""))) return;
         DirFd.Stat st = DirFd.statIfExists(dirfd, name);
         if (st == null) return;
+        if (overlayLayer && st.type() == DirFd.S_IFCHR && st.rdevMajor() == 0 && st.rdevMinor() == 0) {
+            int slash = tarName.lastIndexOf('/');
+            var e = entry(tarName.substring(0, slash + 1) + WHITEOUT_PREFIX + tarName.substring(slash + 1),
+                    TarConstants.LF_NORMAL, st);
+            put(e);
+            return;
+        }
         switch (st.type()) {
             case DirFd.S_IFDIR -> addDirectory(dirfd, name, tarName);
             case DirFd.S_IFREG -> addFile(dirfd, name, tarName);
@@ -84,7 +108,7 @@ final class TreeTar {
     private void addDirectory(int dirfd, String name, String tarName) throws IOException {
         int fd;
         try {
-            fd = DirFd.openat2(dirfd, name, DirFd.O_PATH | DirFd.O_DIRECTORY | DirFd.O_NOFOLLOW, 0, BENEATH);
+            fd = DirFd.openat2(dirfd, name, DirFd.O_RDONLY | DirFd.O_DIRECTORY | DirFd.O_NOFOLLOW, 0, BENEATH);
         } catch (SysException e) {
             if (e.errno() == DirFd.ELOOP || e.errno() == DirFd.ENOTDIR || e.errno() == 2) return; // swapped or gone
             throw e;
@@ -93,6 +117,12 @@ final class TreeTar {
             var e = entry(tarName.endsWith("/") ? tarName : tarName + "/", TarConstants.LF_DIR, DirFd.stat(fd, ""));
             put(e);
             String prefix = tarName.endsWith("/") ? tarName : tarName + "/";
+            if (overlayLayer) {
+                byte[] opaque = DirFd.getxattr(fd, "trusted.overlay.opaque");
+                if (opaque != null && opaque.length == 1 && opaque[0] == 'y') {
+                    put(entry(prefix + OPAQUE_WHITEOUT, TarConstants.LF_NORMAL, DirFd.stat(fd, "")));
+                }
+            }
             for (String child : list(fd)) add(fd, child, prefix + child);
         } finally {
             DirFd.close(fd);

@@ -1,0 +1,148 @@
+package dev.berth.engine.container;
+
+import dev.berth.common.EngineException;
+import dev.berth.engine.events.EventBus;
+import dev.berth.engine.image.ConfigChanges;
+import dev.berth.image.Image;
+import dev.berth.image.ImageConfig;
+import dev.berth.image.ImageService;
+import dev.berth.image.LayerStore;
+import dev.berth.runtime.Runtime;
+import dev.berth.sys.DirFd;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Docker's {@code commit}: the container's writable layer (its overlay upper directory, whiteouts and opaque
+ * directories turned into {@code .wh.} entries) becomes a new layer on top of its image's, and its config, with the
+ * request's overrides and {@code --change} instructions applied, the new image's. A running container is paused
+ * meanwhile unless asked not to be. Publishes the container event {@code commit}, as dockerd does.
+ */
+public final class ContainerCommit {
+    private final ContainerService containers;
+    private final ImageService images;
+    private final LayerStore layers;
+    private final Runtime runtime;
+    private final EventBus events;
+
+    public ContainerCommit(ContainerService containers, ImageService images, LayerStore layers, Runtime runtime,
+                           EventBus events) {
+        this.containers = containers;
+        this.images = images;
+        this.layers = layers;
+        this.runtime = runtime;
+        this.events = events;
+    }
+
+    /**
+     * @param repo      repository for the new image's name, or null/empty for an untagged image
+     * @param tag       its tag ("latest" if empty)
+     * @param overrides settings from the request body, each non-null one replacing the container's
+     * @param changes   Dockerfile instructions ({@code CMD ["sh"]}, {@code ENV A=b}, ...)
+     */
+    public record Request(String container, String repo, String tag, String comment, String author, boolean pause,
+                          ImageConfig overrides, List<String> changes) {}
+
+    public Image commit(Request r) {
+        Container c = containers.get(r.container());
+        String reference = null;
+        if (r.repo() != null && !r.repo().isEmpty()) {
+            reference = r.repo() + ":" + (r.tag() == null || r.tag().isEmpty() ? "latest" : r.tag());
+        } else if (r.tag() != null && !r.tag().isEmpty()) {
+            throw EngineException.invalid("invalid reference format: a tag needs a repository");
+        }
+        Image parent = images.resolve(c.imageId());
+        ImageConfig config = merge(fromContainer(c, parent.config()), r.overrides());
+        if (r.changes() != null && !r.changes().isEmpty()) config = ConfigChanges.apply(config, r.changes());
+        String createdBy = String.join(" ", c.config().cmd() == null ? List.of() : c.config().cmd());
+        var options = new ImageService.CommitOptions(reference, config, r.comment(), r.author(), c.id(), createdBy);
+
+        boolean paused = r.pause() && c.state().status() == ContainerState.Status.RUNNING;
+        if (paused) runtime.pause(c.id());
+        Image image;
+        var failure = new AtomicReference<Throwable>();
+        PipedInputStream tar = layerTar(c.id(), failure);
+        try {
+            image = images.commit(parent.id(), tar, options);
+        } catch (RuntimeException e) {
+            Throwable cause = failure.get();
+            if (cause != null) e.addSuppressed(cause);
+            throw cause instanceof EngineException ee ? ee : e;
+        } finally {
+            closeQuietly(tar); // a writer still blocked on the pipe fails instead of waiting forever
+            if (paused) runtime.resume(c.id());
+        }
+        var attrs = new LinkedHashMap<String, String>();
+        attrs.put("comment", r.comment() == null ? "" : r.comment());
+        attrs.put("imageID", image.id());
+        attrs.put("imageRef", reference == null ? "" : reference);
+        attrs.put("image", c.imageRef());
+        attrs.put("name", c.name());
+        events.publish("container", "commit", c.id(), attrs);
+        return image;
+    }
+
+    /** The upper directory as a layer tar, written by a virtual thread into a pipe the image service reads. */
+    private PipedInputStream layerTar(String id, AtomicReference<Throwable> failure) {
+        var in = new PipedInputStream(256 * 1024);
+        PipedOutputStream out;
+        try {
+            out = new PipedOutputStream(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String upper = layers.mountFor(id).upperDir().toString();
+        Thread.ofVirtual().name("commit-" + id).start(() -> {
+            int fd = -1;
+            try (out) {
+                fd = DirFd.open(upper, DirFd.O_PATH | DirFd.O_DIRECTORY);
+                var tar = new TreeTar(out, true);
+                tar.addChildren(fd, "");
+                tar.finish();
+            } catch (IOException | RuntimeException e) {
+                failure.set(e);
+            } finally {
+                DirFd.close(fd);
+            }
+        });
+        return in;
+    }
+
+    /** The container's settings as an image config; ports and volumes, which a container does not change, the image's. */
+    private static ImageConfig fromContainer(Container c, ImageConfig image) {
+        ContainerConfig cc = c.config();
+        return new ImageConfig(emptyToNull(cc.user()), image.exposedPorts(), cc.env(), cc.entrypoint(), cc.cmd(),
+                image.volumes(), emptyToNull(cc.workingDir()), cc.labels(), emptyToNull(cc.stopSignal()));
+    }
+
+    private static ImageConfig merge(ImageConfig base, ImageConfig o) {
+        if (o == null) return base;
+        return new ImageConfig(
+                o.user() != null ? o.user() : base.user(),
+                o.exposedPorts() != null ? o.exposedPorts() : base.exposedPorts(),
+                o.env() != null ? o.env() : base.env(),
+                o.entrypoint() != null ? o.entrypoint() : base.entrypoint(),
+                o.cmd() != null ? o.cmd() : base.cmd(),
+                o.volumes() != null ? o.volumes() : base.volumes(),
+                o.workingDir() != null ? o.workingDir() : base.workingDir(),
+                o.labels() != null ? o.labels() : base.labels(),
+                o.stopSignal() != null ? o.stopSignal() : base.stopSignal());
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static void closeQuietly(PipedInputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing to release
+        }
+    }
+}
