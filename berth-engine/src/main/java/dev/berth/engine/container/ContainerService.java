@@ -90,6 +90,7 @@ public final class ContainerService {
     public Container create(String requestedName, ContainerSpec spec) {
         if (spec.image() == null || spec.image().isBlank()) throw EngineException.invalid("config cannot be empty in order to create a container");
         RestartPolicies.validate(spec.host().restartPolicy(), spec.host().autoRemove());
+        spec = spec.withHost(spec.host().withLimits(spec.host().limits().forCreate()));
         Image image = images.resolve(spec.image());
         ContainerConfig config = ContainerDefaults.merge(spec, image);
         if (config.args().isEmpty()) throw EngineException.invalid("No command specified");
@@ -240,6 +241,7 @@ public final class ContainerService {
             c = c.withState(restart ? c.state().restarting(exit.code(), exit.oomKilled(), exit.at())
                     : c.state().exited(exit.code(), exit.oomKilled(), exit.at()));
             saveAndIndex(c);
+            if (exit.oomKilled()) events.publish("container", "oom", id, attrs(c));
             var a = attrs(c);
             a.put("exitCode", Integer.toString(exit.code()));
             events.publish("container", "die", id, a);
@@ -333,7 +335,7 @@ public final class ContainerService {
             }
             String stopSignal = c.config().stopSignal();
             boolean ends = signo == 9 || stopSignal == null || stopSignal.isEmpty() || dev.berth.sys.Signals.parse(stopSignal) == signo;
-            if (!userStops(c.id(), idOrName, ends)) runtime.kill(c.id(), signo, false);
+            if (!userStops(c.id(), idOrName, ends)) signalLocked(c.id(), signo);
         } finally {
             lock.unlock();
         }
@@ -386,11 +388,27 @@ public final class ContainerService {
         lock.lock();
         try {
             Container c = index.get(id);
-            if (c != null && c.state().isRunning()) runtime.kill(id, signo, false);
+            if (c != null && c.state().isRunning()) signalLocked(id, signo);
         } catch (Runtime.RuntimeFailure e) {
             log.debug("signal {} to {}: {}", signo, id, e.getMessage());
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Docker unpauses a paused container after signalling it, so that the signal is handled at all. */
+    private void signalLocked(String id, int signo) {
+        runtime.kill(id, signo, false);
+        Container c = index.get(id);
+        if (c != null && c.state().status() == ContainerState.Status.PAUSED) {
+            try {
+                runtime.resume(id);
+            } catch (Runtime.RuntimeFailure e) {
+                // runc thaws a paused container itself to deliver SIGKILL; anything else still paused is an error.
+                if (runtime.state(id).map(t -> t.status() == Runtime.Status.PAUSED).orElse(false)) throw e;
+            }
+            saveAndIndex(c.withState(c.state().withStatus(ContainerState.Status.RUNNING)));
+            events.publish("container", "unpause", id, attrs(c));
         }
     }
 
@@ -659,6 +677,25 @@ public final class ContainerService {
     void dropStaleRun(Container c) {
         runtime.delete(c.id(), true);
         cleanupRun(c.id(), bundleRoot.resolve(c.id()), true);
+    }
+
+    /**
+     * Runs {@code change} on the container's current record under its lock (for {@link ContainerControls}); a
+     * different record it returns is saved, and its event (if any) published after that.
+     */
+    Container change(String idOrName, java.util.function.Function<Container, ContainerControls.Changed> change) {
+        Container c = index.find(idOrName);
+        var lock = index.lock(c.id());
+        lock.lock();
+        try {
+            c = current(c.id(), idOrName);
+            var changed = change.apply(c);
+            if (!changed.container().equals(c)) saveAndIndex(changed.container());
+            if (changed.event() != null) events.publish("container", changed.event(), c.id(), attrs(changed.container()));
+            return changed.container();
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
