@@ -2,6 +2,8 @@ package dev.berth.daemon;
 
 import dev.berth.daemon.api.ContainerListing;
 import dev.berth.daemon.api.ContainersHandler;
+import dev.berth.daemon.api.EventsHandler;
+import dev.berth.daemon.api.ExecHandler;
 import dev.berth.daemon.api.ImagesHandler;
 import dev.berth.daemon.api.SystemHandler;
 import dev.berth.daemon.http.ApiServer;
@@ -11,6 +13,7 @@ import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.ContainerStore;
 import dev.berth.engine.container.OverlayMounter;
 import dev.berth.engine.events.EventBus;
+import dev.berth.engine.exec.ExecService;
 import dev.berth.image.LocalImageService;
 import dev.berth.image.OverlayLayerStore;
 import dev.berth.runtime.conmon.ConmonRuntime;
@@ -61,15 +64,17 @@ public final class Daemon implements AutoCloseable {
             var router = new Router();
             new SystemHandler(containers, images, new SystemHandler.SystemFacts(cfg.dataRoot(), cfg.execRoot(),
                     cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot()))).register(router);
-            new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay"))).register(router);
+            new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")), events).register(router);
             new dev.berth.daemon.api.ContainerControlsHandler(new dev.berth.engine.container.ContainerControls(containers,
                     dev.berth.sys.cgroups.Cgroups.host())).register(router);
-            new ImagesHandler(images, containers).register(router);
+            new ImagesHandler(images, containers, events).register(router);
             new dev.berth.daemon.api.ContainerFilesHandler(new dev.berth.engine.container.ContainerArchive(
                     new dev.berth.engine.container.ContainerRoots(containers, layers, new OverlayMounter(),
                             cfg.execRoot().resolve("bundles"), cfg.execRoot().resolve("rootfs-ops"))),
                     new dev.berth.engine.container.ContainerChanges(containers, layers),
                     new dev.berth.engine.container.ContainerCommit(containers, images, layers, runtime, events)).register(router);
+            new ExecHandler(new ExecService(containers, runtime, events, cfg.execRoot().resolve("bundles"))).register(router);
+            new EventsHandler(events).register(router);
 
             var server = new ApiServer(router);
             for (String host : cfg.hosts()) server.listen(host);

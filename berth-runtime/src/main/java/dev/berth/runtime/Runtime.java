@@ -68,6 +68,17 @@ public interface Runtime {
     /** Changes the terminal size of a task created with a terminal. */
     void resize(String id, int width, int height);
 
+    /**
+     * Starts another process in a running task ({@code runc exec}) under a monitor of its own. Returns once the
+     * runtime has started it; its output is caught from the first byte by the returned connection.
+     *
+     * @throws RuntimeFailure with the runtime's own error text if the process cannot be started (for example an
+     *         executable that does not exist)
+     */
+    default ExecProcess exec(ExecRequest request) {
+        throw new RuntimeFailure("this runtime cannot exec processes");
+    }
+
     /** Ids of every task whose monitor state is on disk: running, created or exited but not yet deleted. */
     List<String> tasks();
 
@@ -92,6 +103,33 @@ public interface Runtime {
         public CreateRequest(String id, Path bundle, Path logPath, boolean terminal, boolean stdin) {
             this(id, bundle, logPath, terminal, stdin, false);
         }
+    }
+
+    /**
+     * An exec: {@code processJson} is an OCI {@code process} object (args, env, cwd, user, capabilities, terminal);
+     * {@code terminal} must match it. With {@code stdin}, the process's stdin is a pipe fed through
+     * {@link ExecProcess#connection()} and closed when that connection ends its input.
+     */
+    record ExecRequest(String taskId, String execId, byte[] processJson, boolean terminal, boolean stdin) {}
+
+    /**
+     * A process started by {@link #exec}. Its monitor outlives a client that goes away; the owner reads
+     * {@link #connection()} until it ends, then {@link #awaitExit()}, then {@link #release()}s the monitor's files.
+     */
+    interface ExecProcess {
+        int pid();
+
+        /** The process's live stdio, connected before it started. */
+        AttachConnection connection();
+
+        /** Changes the terminal size of a process started with a terminal. */
+        void resize(int width, int height);
+
+        /** Blocks until the monitor has recorded the exit; the shell convention (128+N for signal N). */
+        int awaitExit() throws InterruptedException;
+
+        /** Removes the monitor's files once the exit has been read. */
+        void release();
     }
 
     record Task(String id, int pid) {}

@@ -12,6 +12,7 @@ import dev.berth.engine.container.AttachHub;
 import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.ContainerService.WaitCondition;
+import dev.berth.engine.events.EventBus;
 import dev.berth.engine.logs.LogEntry;
 import dev.berth.engine.logs.LogQuery;
 import dev.berth.runtime.AttachConnection;
@@ -30,10 +31,12 @@ public final class ContainersHandler {
 
     private final ContainerService containers;
     private final ContainerListing listing;
+    private final EventBus events;
 
-    public ContainersHandler(ContainerService containers, ContainerListing listing) {
+    public ContainersHandler(ContainerService containers, ContainerListing listing, EventBus events) {
         this.containers = containers;
         this.listing = listing;
+        this.events = events;
     }
 
     public void register(Router r) {
@@ -165,6 +168,9 @@ public final class ContainersHandler {
      */
     private void attach(Exchange ex) throws Exception {
         Container c = containers.get(ex.param("id"));
+        String detachKeys = ex.query("detachKeys");
+        byte[] keys = DetachKeys.parse(detachKeys);
+        if (keys == null) throw EngineException.invalid("Invalid detach keys (%s) provided", detachKeys);
         boolean multiplexed = !c.config().tty();
         boolean wantOut = ex.queryBool("stdout"), wantErr = ex.queryBool("stderr");
         boolean stream = ex.queryBool("stream") || !ex.queryBool("logs");
@@ -199,7 +205,9 @@ public final class ContainersHandler {
         }
         Runnable detach = containers.attach(c.id(), client);
         ex.onClose(done::countDown);
-        Thread stdin = ex.queryBool("stdin") ? Thread.ofVirtual().start(() -> pumpStdin(ex, c)) : null;
+        // As dockerd (container/stream/attach.go), only a TTY's input is watched for the detach keys.
+        byte[] watched = c.config().tty() ? keys : null;
+        Thread stdin = ex.queryBool("stdin") ? Thread.ofVirtual().start(() -> pumpStdin(ex, c, watched, done)) : null;
         try {
             done.await();
         } finally {
@@ -209,11 +217,21 @@ public final class ContainersHandler {
         }
     }
 
-    private void pumpStdin(Exchange ex, Container c) {
-        byte[] buf = new byte[32 * 1024];
+    /**
+     * Copies the client's input to the container. With {@code keys}, the detach sequence ends this client's attach
+     * instead (the container runs on, its stdin left open) and is reported as a {@code detach} event.
+     */
+    private void pumpStdin(Exchange ex, Container c, byte[] keys, CountDownLatch done) {
         try {
-            int n;
-            while ((n = ex.body().read(buf, 0, buf.length)) > 0) containers.writeStdin(c.id(), buf, 0, n);
+            if (DetachKeys.copy(ex.body(), keys, (b, off, len) -> containers.writeStdin(c.id(), b, off, len))) {
+                var a = new java.util.HashMap<String, String>();
+                if (c.config().labels() != null) a.putAll(c.config().labels());
+                a.put("name", containers.get(c.id()).name());
+                a.put("image", c.imageRef());
+                events.publish("container", "detach", c.id(), a);
+                done.countDown();
+                return;
+            }
             if (c.config().stdinOnce()) containers.closeStdin(c.id());
         } catch (IOException | InterruptedException e) {
             // the client went away or detached; the container keeps running

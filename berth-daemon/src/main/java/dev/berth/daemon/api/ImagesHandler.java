@@ -7,6 +7,7 @@ import dev.berth.common.EngineException;
 import dev.berth.daemon.http.Exchange;
 import dev.berth.daemon.http.Router;
 import dev.berth.engine.container.ContainerService;
+import dev.berth.engine.events.EventBus;
 import dev.berth.engine.image.ConfigChanges;
 import dev.berth.image.Image;
 import dev.berth.image.ImageConfig;
@@ -25,10 +26,12 @@ public final class ImagesHandler {
 
     private final ImageService images;
     private final ContainerService containers;
+    private final EventBus events;
 
-    public ImagesHandler(ImageService images, ContainerService containers) {
+    public ImagesHandler(ImageService images, ContainerService containers, EventBus events) {
         this.images = images;
         this.containers = containers;
+        this.events = events;
     }
 
     public void register(Router r) {
@@ -85,6 +88,8 @@ public final class ImagesHandler {
         List<String> changes = ex.queryAll("changes");
         ImageConfig config = changes.isEmpty() ? null : ConfigChanges.apply(ImageConfig.EMPTY, changes);
         Image image = images.importRootfs(ex.body(), new ImageService.ImportOptions(reference, config, ex.query("message")));
+        if (reference != null) publish(image, "tag", familiar(image, reference));
+        publish(image, "import", image.id());
         try (OutputStream out = ex.stream(200, "application/json")) {
             out.write(("{\"status\":\"" + image.id() + "\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -93,13 +98,35 @@ public final class ImagesHandler {
     private void tag(Exchange ex) {
         String repo = ex.query("repo"), tag = ex.query("tag");
         if (repo == null || repo.isEmpty()) throw EngineException.invalid("repository name must have at least one component");
-        images.tag(ex.param("name"), tag == null || tag.isEmpty() ? repo : repo + ":" + tag);
+        String reference = tag == null || tag.isEmpty() ? repo : repo + ":" + tag;
+        images.tag(ex.param("name"), reference);
+        Image image = images.resolve(reference);
+        publish(image, "tag", familiar(image, reference));
         ex.status(201);
     }
 
     private void remove(Exchange ex) {
+        Image image = images.resolve(ex.param("name"));
         var result = images.remove(ex.param("name"), ex.queryBool("force"), ex.queryBool("noprune"), containers::usesImage);
+        // As dockerd's classic image store: both name the image by its id (daemon/images/image_delete.go).
+        for (var d : result) {
+            if (d.untagged() != null) publish(image, "untag", image.id());
+            if (d.deleted() != null) publish(image, "delete", image.id());
+        }
         ex.json(200, result.stream().map(d -> new ImageDeleteResponseItem(d.untagged(), d.deleted())).toList());
+    }
+
+    /** Docker's image events: the image id as actor, the name it was given, and the image's labels. */
+    private void publish(Image image, String action, String name) {
+        var a = new java.util.HashMap<>(labels(image));
+        a.put("name", name);
+        events.publish("image", action, image.id(), a);
+    }
+
+    /** The tag as the image lists it (Docker's familiar form, "foo:latest"), or as given if not listed. */
+    private static String familiar(Image image, String reference) {
+        String withTag = reference.lastIndexOf(':') > reference.lastIndexOf('/') ? reference : reference + ":latest";
+        return image.repoTags().stream().filter(t -> t.equals(withTag) || t.endsWith("/" + withTag)).findFirst().orElse(withTag);
     }
 
     private static Map<String, String> labels(Image i) {

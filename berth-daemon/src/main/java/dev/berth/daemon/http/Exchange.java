@@ -126,13 +126,7 @@ public final class Exchange {
 
     public void error(int status, String message) {
         if (hijacked) {
-            // The codec is gone: answer in raw HTTP/1.1 and close.
-            byte[] b = ApiJson.MAPPER.writeValueAsBytes(new ErrorResponse(message));
-            String head = "HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + b.length + "\r\nConnection: close\r\n\r\n";
-            channel.write(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII)));
-            channel.writeAndFlush(Unpooled.wrappedBuffer(b)).addListener(f -> channel.close());
-            answered = true;
+            raw(status, "application/json", ApiJson.MAPPER.writeValueAsBytes(new ErrorResponse(message)));
             return;
         }
         if (status == 304) {
@@ -142,7 +136,22 @@ public final class Exchange {
         json(status, new ErrorResponse(message));
     }
 
+    /** A whole response on a hijacked connection, whose codec is gone: raw HTTP/1.1, then the connection closes. */
+    private void raw(int status, String contentType, byte[] b) {
+        answered = true;
+        String head = "HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n"
+                + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+                + "Api-Version: " + ApiVersion.CURRENT + "\r\nServer: " + ApiServer.SERVER_HEADER + "\r\n"
+                + "Content-Length: " + b.length + "\r\nConnection: close\r\n\r\n";
+        channel.write(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII)));
+        channel.writeAndFlush(Unpooled.wrappedBuffer(b)).addListener(f -> channel.close());
+    }
+
     private void full(int status, String contentType, byte[] bytes) {
+        if (hijacked) {
+            raw(status, contentType, bytes);
+            return;
+        }
         checkUnanswered();
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 Unpooled.wrappedBuffer(bytes));

@@ -67,6 +67,8 @@ public final class ConmonRuntime implements Runtime {
     private final RuncClient runc;
     private final ConmonLauncher launcher;
     private final ExitWatcher exits;
+    private final Path conmonBinary;
+    private final Path runtimeBinary;
     /** Ids inside {@link #delete}: their monitor's last exit belongs to a task that is going away. */
     private final Set<String> deleting = ConcurrentHashMap.newKeySet();
 
@@ -79,6 +81,8 @@ public final class ConmonRuntime implements Runtime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create runtime state in " + layout.root() + ": " + e.getMessage(), e);
         }
+        this.conmonBinary = config.conmonBinary();
+        this.runtimeBinary = config.runtimeBinary();
         this.runc = new RuncClient(config.runtimeBinary(), layout.runcRoot(), config.runtimeArgs());
         this.launcher = new ConmonLauncher(config.conmonBinary(), config.runtimeBinary(), layout, runc.globalArgs());
         this.exits = new ExitWatcher(layout.exits(), this::exitOfKnownTask, deleting);
@@ -201,6 +205,12 @@ public final class ConmonRuntime implements Runtime {
         } catch (SysException e) {
             throw new RuntimeFailure("cannot resize task " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public ExecProcess exec(ExecRequest request) {
+        requireTask(request.taskId());
+        return ConmonExec.start(layout, conmonBinary, runtimeBinary, runc.globalArgs(), launcher, request);
     }
 
     @Override
