@@ -152,6 +152,41 @@ public final class LocalImageService implements ImageService {
     }
 
     @Override
+    public Image commit(String parentImageId, InputStream layerTar, CommitOptions options) {
+        ImageRef ref = options.reference() == null || options.reference().isEmpty() ? null : ImageRef.parse(options.reference());
+        if (ref != null && ref.hasDigest()) throw EngineException.invalid("cannot commit to a digest reference");
+        try (var pending = layers.unpack(layerTar)) {
+            lock.writeLock().lock();
+            try {
+                StoredImage parent = byId(parentImageId, parentImageId);
+                byte[] parentConfig = configs.get(Digest.parse(parent.id()))
+                        .orElseThrow(() -> EngineException.failure("the config of image %s is missing or damaged", parent.id()));
+                String diffId = pending.diffId().toString();
+                boolean empty = diffId.equals(CommitConfig.EMPTY_LAYER_DIFF_ID);
+                var chain = new ArrayList<>(parent.chainIds());
+                LayerInfo layer = null;
+                if (!empty) {
+                    layer = layers.commit(pending, parent.chainIds().isEmpty() ? null : parent.topChainId());
+                    chain.add(layer.chainId());
+                }
+                try {
+                    byte[] json = CommitConfig.derive(parentConfig, options, diffId, Instant.now());
+                    String id = configs.put(json).toString();
+                    var image = new StoredImage(id, ConfigFile.parse(json), List.copyOf(chain));
+                    images.put(id, image);
+                    if (ref != null) references.put(ref, id);
+                    return toImage(image);
+                } catch (RuntimeException e) {
+                    if (layer != null && !isLayerUsed(layer.chainId(), null)) layers.deleteLayer(layer.chainId());
+                    throw e;
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+    }
+
+    @Override
     public void tag(String source, String target) {
         ImageRef ref = ImageRef.parse(target);
         if (ref.hasDigest()) throw EngineException.invalid("refusing to create a tag with a digest reference");
