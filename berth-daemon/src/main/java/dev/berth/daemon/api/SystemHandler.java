@@ -56,9 +56,49 @@ public final class SystemHandler {
         details.put("Os", "linux");
         ex.json(200, new SystemVersion(
                 Map.of("Name", "Berth Engine"),
-                List.of(new SystemVersion.Component("Engine", BuildInfo.VERSION, details)),
+                components(details),
                 BuildInfo.VERSION, ApiVersion.CURRENT, ApiVersion.MINIMUM, "berth",
                 "java" + Runtime.version().feature(), "linux", "amd64", kernel, ""));
+    }
+
+    /** The Engine, then the OCI runtime as {@code docker version} lists dockerd's runc (when runc answers). */
+    private List<SystemVersion.Component> components(Map<String, String> engineDetails) {
+        var list = new java.util.ArrayList<SystemVersion.Component>();
+        list.add(new SystemVersion.Component("Engine", BuildInfo.VERSION, engineDetails));
+        runcComponent().ifPresent(list::add);
+        return list;
+    }
+
+    private volatile java.util.Optional<SystemVersion.Component> runc;
+
+    private java.util.Optional<SystemVersion.Component> runcComponent() {
+        var known = runc;
+        if (known == null) {
+            String out;
+            try {
+                var p = new ProcessBuilder(facts.runtimePath(), "--version").redirectErrorStream(true).start();
+                out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                p.waitFor();
+            } catch (java.io.IOException e) {
+                out = "";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return java.util.Optional.empty();
+            }
+            known = runc = runcVersion(out);
+        }
+        return known;
+    }
+
+    /** Parses {@code runc --version}: "runc version 1.1.5", then "commit: ..." (and spec, go, libseccomp lines). */
+    static java.util.Optional<SystemVersion.Component> runcVersion(String output) {
+        String version = null, commit = "";
+        for (String line : output.split("\n")) {
+            if (line.startsWith("runc version ")) version = line.substring("runc version ".length()).strip();
+            else if (line.startsWith("commit: ")) commit = line.substring("commit: ".length()).strip();
+        }
+        return version == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new SystemVersion.Component("runc", version, Map.of("GitCommit", commit)));
     }
 
     private void info(Exchange ex) {
@@ -85,7 +125,7 @@ public final class SystemHandler {
         m.put("IPv4Forwarding", true);
         m.put("Debug", facts.debug());
         m.put("NFd", openFiles());
-        m.put("NGoroutines", Thread.activeCount());
+        m.put("NGoroutines", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount()); // platform threads
         m.put("SystemTime", HumanTime.rfc3339(java.time.Instant.now()));
         m.put("LoggingDriver", "k8s-file");
         m.put("CgroupDriver", "cgroupfs");
