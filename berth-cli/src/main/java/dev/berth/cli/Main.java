@@ -49,10 +49,14 @@ public final class Main {
         return code;
     }
 
-    /** {@code run busybox sh -c "ls -l"}: everything after the image belongs to the container, flags included. */
+    /**
+     * {@code run busybox sh -c "ls -l"}: everything after the image belongs to the container, flags included; likewise
+     * the ps options after {@code top CONTAINER}.
+     */
     private static void passArgumentsAfterImage(CommandLine cl) {
         Object command = cl.getCommand();
-        if (command instanceof RunCommand || command instanceof CreateCommand || command instanceof ExecCommand) {
+        if (command instanceof RunCommand || command instanceof CreateCommand || command instanceof ExecCommand
+                || command instanceof TopCommand) {
             cl.setStopAtPositional(true);
         }
         cl.getSubcommands().values().stream().distinct().forEach(Main::passArgumentsAfterImage);

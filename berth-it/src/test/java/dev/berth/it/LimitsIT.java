@@ -103,7 +103,8 @@ class LimitsIT {
         assertThat(top.out().lines().findFirst().orElseThrow()).startsWith("UID").contains("PID").contains("CMD");
         assertThat(top.out()).contains("sleep 300");
         var custom = daemon.berth("top", "sleeper", "-o", "pid,comm");
-        if (custom.exit() == 0) assertThat(custom.out()).contains("COMMAND").contains("sleep");
+        assertThat(custom.exit()).as(custom.toString()).isZero();
+        assertThat(custom.out()).startsWith("PID").contains("COMMAND").contains("sleep");
         daemon.berth("rm", "-f", "sleeper");
         daemon.berth("create", "--name", "idle", "busybox");
         var stopped = daemon.docker("top", "idle");
