@@ -335,7 +335,14 @@ public final class ContainerService {
             }
             String stopSignal = c.config().stopSignal();
             boolean ends = signo == 9 || stopSignal == null || stopSignal.isEmpty() || dev.berth.sys.Signals.parse(stopSignal) == signo;
-            if (!userStops(c.id(), idOrName, ends)) signalLocked(c.id(), signo);
+            try {
+                if (!userStops(c.id(), idOrName, ends)) signalLocked(c.id(), signo);
+            } catch (Runtime.RuntimeFailure e) {
+                // It exited a moment ago and the exit is not processed yet: what Docker says of a stopped container.
+                boolean gone = runtime.state(c.id()).map(t -> t.status() == Runtime.Status.STOPPED).orElse(true);
+                if (gone) throw EngineException.conflict("cannot kill container: %s: container %s is not running", idOrName, c.id());
+                throw e;
+            }
         } finally {
             lock.unlock();
         }

@@ -238,4 +238,15 @@ class ContainerServiceTest {
         assertThat(f.runtime.calls).contains("kill " + c.id() + " 10");
         assertThat(f.service.get("kk").state().status()).isEqualTo(ContainerState.Status.RUNNING);
     }
+
+    @Test
+    void kill_ofAContainerThatJustExited_isAConflict_notAFailure() {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("kk", ServiceFixture.spec(List.of("true")));
+        f.service.start(c.id());
+        f.runtime.exitUnreported(c.id(), 0);
+        assertThatThrownBy(() -> f.service.kill("kk", "USR1"))
+                .isInstanceOf(EngineException.Conflict.class)
+                .hasMessage("cannot kill container: kk: container " + c.id() + " is not running");
+    }
 }

@@ -42,6 +42,12 @@ final class FakeRuntime implements Runtime {
         listener.accept(e);
     }
 
+    /** The process ends, but the listener does not hear of it (yet): the engine still thinks it runs. */
+    void exitUnreported(String id, int code) {
+        tasks.put(id, new TaskState(id, Status.STOPPED, 0));
+        exits.put(id, new Exit(id, code, Instant.now(), false));
+    }
+
     boolean running(String id) {
         var t = tasks.get(id);
         return t != null && t.status() == Status.RUNNING;
