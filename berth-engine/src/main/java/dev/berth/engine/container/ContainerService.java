@@ -296,8 +296,17 @@ public final class ContainerService {
     /** Docker's stop: the stop signal, then SIGKILL after the grace period. */
     public void stop(String idOrName, Integer timeoutSeconds, String signal) {
         Container c = index.find(idOrName);
-        if (!c.state().isRunning()) throw new EngineException.NotModified("container already stopped");
-        CompletableFuture<Integer> exited = waiters.nextExit(c.id());
+        CompletableFuture<Integer> exited;
+        var lock = index.lock(c.id());
+        lock.lock();
+        try {
+            // Checked and registered under the lock: an exit processed in between would never complete the future.
+            c = current(c.id(), idOrName);
+            if (!c.state().isRunning()) throw new EngineException.NotModified("container already stopped");
+            exited = waiters.nextExit(c.id());
+        } finally {
+            lock.unlock();
+        }
         if (userStops(c.id(), idOrName, true)) {
             events.publish("container", "stop", c.id(), attrs(c)); // it was only waiting for a restart
             return;
@@ -360,7 +369,11 @@ public final class ContainerService {
 
     public void restart(String idOrName, Integer timeoutSeconds, String signal) {
         Container c = index.find(idOrName);
-        if (c.state().isRunning()) stop(idOrName, timeoutSeconds, signal);
+        try {
+            stop(idOrName, timeoutSeconds, signal);
+        } catch (EngineException.NotModified alreadyStopped) {
+            // restart of a stopped container is a start
+        }
         start(c.id());
         events.publish("container", "restart", c.id(), attrs(c));
     }

@@ -249,4 +249,17 @@ class ContainerServiceTest {
                 .isInstanceOf(EngineException.Conflict.class)
                 .hasMessage("cannot kill container: kk: container " + c.id() + " is not running");
     }
+
+    @Test
+    void restart_ofAStoppedContainer_startsIt_andStopOfOneIsNotModified() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("rr", ServiceFixture.spec(List.of("true")));
+        f.service.start(c.id());
+        f.runtime.exit(c.id(), 0);
+        f.await(c.id(), x -> x.state().status() == ContainerState.Status.EXITED);
+        assertThatThrownBy(() -> f.service.stop("rr", 1, null)).isInstanceOf(EngineException.NotModified.class);
+        f.service.restart("rr", 1, null);
+        assertThat(f.service.get("rr").state().status()).isEqualTo(ContainerState.Status.RUNNING);
+        assertThat(f.actions(c.id())).endsWith("start", "restart");
+    }
 }
