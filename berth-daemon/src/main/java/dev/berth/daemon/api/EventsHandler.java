@@ -27,6 +27,9 @@ public final class EventsHandler {
     private static final Set<String> NAMED = Set.of("container", "daemon", "network", "volume", "plugin", "service",
             "node", "secret", "config");
 
+    /** Events a client may fall behind by before its stream is ended. */
+    private static final int BACKLOG = 10_000;
+
     private final EventBus events;
 
     public EventsHandler(EventBus events) {
@@ -46,11 +49,15 @@ public final class EventsHandler {
         Filters filters = Filters.parse(ex.query("filters"), FILTERS);
         boolean onlyPast = until != null && until.isBefore(Instant.now());
 
-        var queue = new LinkedBlockingQueue<Event>();
+        // Bounded: a client that stops reading is dropped rather than let its backlog fill the heap.
+        var queue = new LinkedBlockingQueue<Event>(BACKLOG);
         var sub = events.subscribe(since, until, e -> {
-            if (matches(filters, e)) queue.add(e);
+            if (matches(filters, e) && !queue.offer(e)) {
+                queue.clear();
+                queue.offer(CLOSED);
+            }
         });
-        ex.onClose(() -> queue.add(CLOSED));
+        ex.onClose(() -> queue.offer(CLOSED));
         try (OutputStream out = ex.stream(200, "application/json")) {
             out.flush(); // the head goes out now: clients wait for it before they act
             for (Event e : sub.past()) {

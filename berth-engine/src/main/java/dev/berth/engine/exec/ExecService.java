@@ -169,6 +169,9 @@ public final class ExecService {
         if (c.state().status() == ContainerState.Status.PAUSED) {
             throw EngineException.conflict("container %s is paused, unpause the container before exec", c.id());
         }
+        if (c.state().status() == ContainerState.Status.RESTARTING) {
+            throw EngineException.conflict("container %s is restarting, wait until the container is running", c.id());
+        }
         if (c.state().status() != ContainerState.Status.RUNNING) {
             throw EngineException.conflict("container %s is not running", c.id());
         }

@@ -150,6 +150,22 @@ final class ConmonExec implements ExecProcess {
         throw new IOException("conmon did not open " + socket + (last == null ? "" : ": " + last.getMessage()));
     }
 
+    /**
+     * Removes what execs left behind when a daemon stopped while they ran: directories whose monitor is gone.
+     * Those whose monitor still runs are left to finish (the next sweep takes them).
+     */
+    static void sweep(StateLayout layout) {
+        Path execs = layout.root().resolve("execs");
+        if (!Files.isDirectory(execs)) return;
+        try (var dirs = Files.list(execs)) {
+            for (Path dir : dirs.toList()) {
+                if (!monitorAlive(dir.resolve("conmon.pid"))) cleanup(dir);
+            }
+        } catch (IOException e) {
+            log.warn("sweeping {}: {}", execs, e.getMessage());
+        }
+    }
+
     @Override
     public int pid() {
         return pid;

@@ -86,6 +86,7 @@ public final class ConmonRuntime implements Runtime {
         this.runc = new RuncClient(config.runtimeBinary(), layout.runcRoot(), config.runtimeArgs());
         this.launcher = new ConmonLauncher(config.conmonBinary(), config.runtimeBinary(), layout, runc.globalArgs());
         this.exits = new ExitWatcher(layout.exits(), this::exitOfKnownTask, deleting);
+        ConmonExec.sweep(layout);
     }
 
     @Override
