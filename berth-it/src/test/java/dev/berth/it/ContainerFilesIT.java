@@ -59,6 +59,9 @@ class ContainerFilesIT {
         assertThat(Files.readString(tmp.resolve("data/sub/f"))).isEqualTo("one\n");
         ok(daemon.docker("cp", "cp1:/data/.", tmp.resolve("contents").toString()));
         assertThat(Files.readString(tmp.resolve("contents/t"))).isEqualTo("top\n");
+        ok(daemon.docker("cp", "cp1:/", tmp.resolve("root").toString()));
+        assertThat(Files.readString(tmp.resolve("root/data/t"))).isEqualTo("top\n");
+        assertThat(tmp.resolve("root/bin/sh")).exists();
         var missing = daemon.docker("cp", "cp1:/nope", tmp.toString());
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err()).contains("Could not find the file /nope in container cp1");

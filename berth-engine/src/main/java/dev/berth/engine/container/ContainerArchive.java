@@ -60,7 +60,10 @@ public final class ContainerArchive {
                 PathStat stat = p.stat(root);
                 try (OutputStream out = sink.open(stat)) {
                     var tar = new TreeTar(out);
-                    if (p.base.equals(".")) {
+                    if (p.absPath.matches("/+")) {
+                        // The root: moby names the entries "/bin", "/etc/passwd"; clients rebase them by prefix.
+                        tar.add(p.dirFd, ".", "/");
+                    } else if (p.base.equals(".")) {
                         tar.add(p.dirFd, ".", "./");
                     } else {
                         tar.add(p.dirFd, p.base, p.base);

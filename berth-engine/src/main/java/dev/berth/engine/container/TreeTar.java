@@ -180,7 +180,7 @@ final class TreeTar {
     }
 
     private static TarArchiveEntry entry(String name, byte type, DirFd.Stat st) {
-        var e = new TarArchiveEntry(name, type, false);
+        var e = new TarArchiveEntry(name, type, true); // keep a leading "/" (the entries of a copy of /)
         e.setMode(st.permissions());
         e.setUserId(Integer.toUnsignedLong(st.uid()));
         e.setGroupId(Integer.toUnsignedLong(st.gid()));
