@@ -50,6 +50,9 @@ public interface ImageService {
 
     /** A checked save, ready to stream. */
     interface Archive {
+        /** The ids of the images in the archive. */
+        List<String> imageIds();
+
         void writeTo(java.io.OutputStream out) throws java.io.IOException;
     }
 

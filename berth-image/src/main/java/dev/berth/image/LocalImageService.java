@@ -319,7 +319,17 @@ public final class LocalImageService implements ImageService {
                 layers.writeTar(chainId, out);
             }
         };
-        return out -> ImageArchiveWriter.write(saved, source, out);
+        return new Archive() {
+            @Override
+            public List<String> imageIds() {
+                return saved.stream().map(ImageArchiveWriter.SavedImage::id).toList();
+            }
+
+            @Override
+            public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+                ImageArchiveWriter.write(saved, source, out);
+            }
+        };
     }
 
     /**

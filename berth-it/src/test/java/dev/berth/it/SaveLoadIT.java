@@ -54,6 +54,7 @@ class SaveLoadIT {
         ok(daemon.berth("image", "import", "--change", "CMD [\"sh\"]", Busybox.tar().toString(), "busybox:latest"));
         ok(daemon.docker("tag", "busybox", "example.com/team/tool:1.0"));
         String id = id("busybox");
+        long since = java.time.Instant.now().getEpochSecond();
         Path first = work.resolve("first.tar");
         ok(daemon.docker("save", "-o", first.toString(), "busybox", "example.com/team/tool:1.0"));
 
@@ -68,6 +69,9 @@ class SaveLoadIT {
         Path second = work.resolve("second.tar");
         ok(daemon.docker("save", "-o", second.toString(), "busybox", "example.com/team/tool:1.0"));
         assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(first));
+        var events = ok(daemon.docker("events", "--since", Long.toString(since), "--until",
+                Long.toString(java.time.Instant.now().getEpochSecond() + 1), "--filter", "type=image", "--format", "{{.Action}} {{.ID}}"));
+        assertThat(events).contains("save " + id + "\n").contains("delete " + id + "\n").contains("load " + id + "\n");
 
         assertThat(ok(daemon.docker("run", "--rm", "busybox", "echo", "loaded"))).isEqualTo("loaded\n");
         var history = ok(daemon.docker("history", "--no-trunc", "--format", "{{.ID}} {{.Comment}}", "busybox"));

@@ -5,6 +5,7 @@ import dev.berth.common.EngineException;
 import dev.berth.daemon.http.Exchange;
 import dev.berth.daemon.http.Router;
 import dev.berth.engine.container.ContainerService;
+import dev.berth.engine.events.EventBus;
 import dev.berth.image.Image;
 import dev.berth.image.ImageService;
 import java.io.OutputStream;
@@ -24,10 +25,12 @@ final class ImageArchiveRoutes {
 
     private final ImageService images;
     private final ContainerService containers;
+    private final EventBus events;
 
-    ImageArchiveRoutes(ImageService images, ContainerService containers) {
+    ImageArchiveRoutes(ImageService images, ContainerService containers, EventBus events) {
         this.images = images;
         this.containers = containers;
+        this.events = events;
     }
 
     void register(Router r) {
@@ -47,11 +50,15 @@ final class ImageArchiveRoutes {
         OutputStream out = ex.stream(200, "application/x-tar");
         archive.writeTo(out);
         out.close();
+        for (String id : archive.imageIds()) publish("save", id);
     }
 
     /** Docker answers with JSON messages; {@code quiet} only drops progress bars, which berth does not draw. */
     private void load(Exchange ex) throws Exception {
         List<String> lines = images.load(ex.body());
+        // As dockerd: one load event per image, named by its id.
+        lines.stream().map(ImageArchiveRoutes::loadedImage).filter(java.util.Objects::nonNull)
+                .map(name -> images.resolve(name).id()).distinct().forEach(id -> publish("load", id));
         try (OutputStream out = ex.stream(200, "application/json")) {
             for (String line : lines) {
                 out.write(ApiJson.MAPPER.writeValueAsBytes(Map.of("stream", line + "\n")));
@@ -94,7 +101,18 @@ final class ImageArchiveRoutes {
                 && (until == null || i.created().isBefore(until))
                 && f.labelsMatch(labels(i))
                 && f.get("label!").stream().noneMatch(l -> labelPresent(l, labels(i)));
+        var before = images.list().stream().map(Image::id).collect(java.util.stream.Collectors.toSet());
         var report = images.prune(select, containers::usesImage);
+        // Each image's Untagged records come before its Deleted record; the events name the image by its id.
+        int untagged = 0;
+        for (var d : report.deleted()) {
+            if (d.untagged() != null) untagged++;
+            if (d.deleted() != null && before.contains(d.deleted())) {
+                for (; untagged > 0; untagged--) publish("untag", d.deleted());
+                publish("delete", d.deleted());
+            }
+        }
+        events.publish("image", "prune", "", Map.of("reclaimed", Long.toString(report.spaceReclaimed())));
         var deleted = report.deleted().stream().map(d -> {
             var m = new LinkedHashMap<String, String>();
             if (d.untagged() != null) m.put("Untagged", d.untagged());
@@ -105,6 +123,17 @@ final class ImageArchiveRoutes {
         body.put("ImagesDeleted", deleted.isEmpty() ? null : deleted);
         body.put("SpaceReclaimed", report.spaceReclaimed());
         ex.json(200, body);
+    }
+
+    /** The name or id a "Loaded image" line names, or null for other lines. */
+    private static String loadedImage(String line) {
+        if (line.startsWith("Loaded image ID: ")) return line.substring("Loaded image ID: ".length());
+        if (line.startsWith("Loaded image: ")) return line.substring("Loaded image: ".length());
+        return null;
+    }
+
+    private void publish(String action, String imageId) {
+        events.publish("image", action, imageId, Map.of("name", imageId));
     }
 
     /** {@code key} or {@code key=value} of a {@code label!} filter: true if the image has it (and is excluded). */

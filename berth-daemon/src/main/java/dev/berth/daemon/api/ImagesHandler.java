@@ -35,7 +35,7 @@ public final class ImagesHandler {
     }
 
     public void register(Router r) {
-        new ImageArchiveRoutes(images, containers).register(r);
+        new ImageArchiveRoutes(images, containers, events).register(r);
         r.get("/images/json", this::list);
         r.post("/images/create", this::create);
         r.get("/images/{name*}/json", ex -> ex.json(200, inspect(images.resolve(ex.param("name")))));
