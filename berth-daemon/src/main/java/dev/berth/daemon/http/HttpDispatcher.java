@@ -142,6 +142,11 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
                 if (!ex.answered()) ex.status(204);
             } catch (Throwable e) {
                 int status = ErrorMapper.status(e);
+                if (e instanceof InterruptedException || e instanceof java.io.InterruptedIOException) {
+                    // Only the daemon's shutdown interrupts handlers; the connection closes with it.
+                    log.debug("{} {}: interrupted by shutdown", ex.method(), ex.path());
+                    return;
+                }
                 if (ex.answered() && ex.clientGone()) {
                     // The client hung up on a stream (wait, logs -f, attach): nothing failed on our side.
                     log.debug("{} {}: client went away: {}", ex.method(), ex.path(), e.getMessage());

@@ -66,6 +66,24 @@ class HttpDispatcherTest {
     }
 
     @Test
+    void handlerInterruptedByShutdown_isNotLoggedAsAnError() throws Exception {
+        var waiting = new CountDownLatch(1);
+        var router = new Router().post("/containers/{id}/wait", ex -> {
+            ex.stream(200, "application/json");
+            waiting.countDown();
+            new CountDownLatch(1).await(); // a wait for an exit that never comes
+        });
+        var workers = Executors.newVirtualThreadPerTaskExecutor();
+        var channel = new EmbeddedChannel(new HttpServerCodec(), new HttpDispatcher(router, workers));
+        channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/containers/abc/wait"));
+        assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
+        workers.shutdownNow(); // as ApiServer.close does
+        assertThat(workers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(logged.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void handlerFailure_beforeAnyResponse_isLoggedAndAnswered500() throws Exception {
         var router = new Router().get("/info", ex -> { throw new IllegalStateException("boom"); });
         var channel = new EmbeddedChannel(new HttpServerCodec(), new HttpDispatcher(router, Executors.newVirtualThreadPerTaskExecutor()));
