@@ -78,6 +78,8 @@ public final class DirFd {
     private static final MethodHandle UTIMENSAT = bind("utimensat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle FUTIMENS = bind("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle FSETXATTR = bind("fsetxattr",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FGETXATTR = bind("fgetxattr",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
 
@@ -260,6 +262,23 @@ public final class DirFd {
                 throw new SysException("getxattr " + attr, "fd " + fd, err);
             }
             return buf.asSlice(0, n).toArray(JAVA_BYTE);
+        }
+    }
+
+    /** fsetxattr(2) on a real (not O_PATH) descriptor. */
+    public static void setxattr(int fd, String attr, byte[] value) throws SysException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment buf = arena.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, buf, JAVA_BYTE, 0, value.length);
+            int rc;
+            try {
+                rc = (int) FSETXATTR.invokeExact(state, fd, arena.allocateFrom(attr, StandardCharsets.UTF_8), buf,
+                        (long) value.length, 0);
+            } catch (Throwable t) {
+                throw broken(t);
+            }
+            if (rc != 0) throw new SysException("setxattr " + attr, "fd " + fd, errno(state));
         }
     }
 

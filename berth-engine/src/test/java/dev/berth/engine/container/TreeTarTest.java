@@ -1,0 +1,104 @@
+package dev.berth.engine.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.berth.sys.DirFd;
+import dev.berth.sys.Libc;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TreeTarTest {
+
+    /** Entry name to a short description: "d", "f:<content>", "l:<target>", "h:<target>", "p" (fifo). */
+    private static Map<String, String> read(byte[] tar) throws Exception {
+        var out = new LinkedHashMap<String, String>();
+        try (var in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                String what = e.isDirectory() ? "d"
+                        : e.isSymbolicLink() ? "l:" + e.getLinkName()
+                        : e.isLink() ? "h:" + e.getLinkName()
+                        : e.isFIFO() ? "p"
+                        : "f:" + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                out.put(e.getName(), what);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] tarOf(Path dir, boolean overlay, String name, String tarName) throws Exception {
+        var bytes = new ByteArrayOutputStream();
+        int fd = DirFd.open(dir.toString(), DirFd.O_PATH | DirFd.O_DIRECTORY);
+        try {
+            var tar = new TreeTar(bytes, overlay);
+            if (name == null) tar.addChildren(fd, "");
+            else tar.add(fd, name, tarName);
+            tar.finish();
+        } finally {
+            DirFd.close(fd);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void writesEveryKind_andNeverFollowsALink(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root/sub"));
+        Files.writeString(root.resolve("a"), "alpha");
+        Files.createLink(root.resolve("a2"), root.resolve("a"));
+        Files.createSymbolicLink(root.resolve("escape"), Path.of("/"));
+        int fd = DirFd.open(root.toString(), DirFd.O_PATH | DirFd.O_DIRECTORY);
+        DirFd.mknod(fd, "fifo", DirFd.S_IFIFO | 0644, 0, 0);
+        DirFd.close(fd);
+
+        var entries = read(tarOf(tmp.resolve("root"), false, "sub", "sub"));
+        assertThat(entries).containsExactly(
+                Map.entry("sub/", "d"), Map.entry("sub/a", "f:alpha"), Map.entry("sub/a2", "h:sub/a"),
+                Map.entry("sub/escape", "l:/"), Map.entry("sub/fifo", "p"));
+        // A whole tree without a root entry, as export writes it.
+        assertThat(read(tarOf(root, false, null, null)).keySet()).containsExactly("a", "a2", "escape", "fifo");
+        // "." rooted at "./", and the root of a container as "/...".
+        assertThat(read(tarOf(root, false, ".", "./")).keySet()).contains("./", "./a");
+        assertThat(read(tarOf(root, false, ".", "/")).keySet()).contains("/", "/a");
+    }
+
+    @Test
+    void emptyTree_hasTheDigestDockerKnowsForAnEmptyLayer(@TempDir Path tmp) throws Exception {
+        byte[] tar = tarOf(tmp, true, null, null);
+        assertThat(tar).hasSize(1024);
+        var sha = java.security.MessageDigest.getInstance("SHA-256").digest(tar);
+        assertThat("sha256:" + java.util.HexFormat.of().formatHex(sha))
+                .isEqualTo("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+    }
+
+    @Test
+    void overlayLayer_turnsWhiteoutsAndOpaqueDirsIntoTarMarkers_andLeavesMountPointsOut(@TempDir Path tmp) throws Exception {
+        assumeTrue(Libc.getuid() == 0, "whiteouts and trusted.* xattrs need root");
+        Path upper = Files.createDirectories(tmp.resolve("upper"));
+        Files.createDirectories(upper.resolve("etc"));
+        Files.writeString(upper.resolve("etc/hosts"), "");
+        Files.writeString(upper.resolve("etc/app.conf"), "x");
+        Files.createDirectories(upper.resolve("opaque"));
+        Files.createDirectories(upper.resolve("proc"));
+        int fd = DirFd.open(upper.toString(), DirFd.O_PATH | DirFd.O_DIRECTORY);
+        DirFd.mknod(fd, "gone", DirFd.S_IFCHR, 0, 0);
+        DirFd.close(fd);
+        int opaque = DirFd.open(upper.resolve("opaque").toString(), DirFd.O_RDONLY | DirFd.O_DIRECTORY);
+        DirFd.setxattr(opaque, "trusted.overlay.opaque", new byte[] {'y'});
+        DirFd.close(opaque);
+
+        var entries = read(tarOf(upper, true, null, null));
+        assertThat(entries).containsExactly(
+                Map.entry("etc/", "d"), Map.entry("etc/app.conf", "f:x"), Map.entry(".wh.gone", "f:"),
+                Map.entry("opaque/", "d"), Map.entry("opaque/.wh..wh..opq", "f:"));
+    }
+}
