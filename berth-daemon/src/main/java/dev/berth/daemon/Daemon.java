@@ -72,7 +72,8 @@ public final class Daemon implements AutoCloseable {
                     new dev.berth.engine.container.ContainerRoots(containers, layers, new OverlayMounter(),
                             cfg.execRoot().resolve("bundles"), cfg.execRoot().resolve("rootfs-ops"))),
                     new dev.berth.engine.container.ContainerChanges(containers, layers),
-                    new dev.berth.engine.container.ContainerCommit(containers, images, layers, runtime, events)).register(router);
+                    new dev.berth.engine.container.ContainerCommit(containers, images, layers,
+                            new dev.berth.engine.container.ContainerControls(containers, dev.berth.sys.cgroups.Cgroups.host()), events)).register(router);
             new ExecHandler(new ExecService(containers, runtime, events, cfg.execRoot().resolve("bundles"))).register(router);
             new EventsHandler(events).register(router);
 

@@ -198,6 +198,7 @@ class ContainerFilesIT {
             var export = ok(daemon.docker("export", "chg")).out();
             assertThat(export).contains("tmp/new").contains("bin/sh").contains("added\n");
 
+            long since = System.currentTimeMillis() / 1000;
             var commit = ok(daemon.docker("commit", "-m", "my change", "-a", "someone", "-c", "CMD [\"cat\", \"/tmp/new\"]",
                     "-c", "ENV FROM_COMMIT=yes", "chg", "committed:1"));
             assertThat(commit.out().strip()).matches("sha256:[0-9a-f]{64}");
@@ -209,6 +210,10 @@ class ContainerFilesIT {
                     .isEqualTo("someone 2\n");
             // The container kept running through its pause.
             assertThat(ok(daemon.docker("inspect", "-f", "{{.State.Status}}", "chg")).out()).isEqualTo("running\n");
+            var events = ok(daemon.docker("events", "--since", Long.toString(since), "--until",
+                    Long.toString(System.currentTimeMillis() / 1000 + 1), "--filter", "container=chg",
+                    "--format", "{{.Action}} {{.Actor.Attributes.imageRef}}"));
+            assertThat(events.out()).isEqualTo("pause <no value>\nunpause <no value>\ncommit committed:1\n");
         } finally {
             daemon.docker("rm", "-f", "chg");
         }

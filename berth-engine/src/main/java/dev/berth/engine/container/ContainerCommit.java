@@ -5,9 +5,9 @@ import dev.berth.engine.events.EventBus;
 import dev.berth.engine.image.ConfigChanges;
 import dev.berth.image.Image;
 import dev.berth.image.ImageConfig;
+import dev.berth.image.ImageRef;
 import dev.berth.image.ImageService;
 import dev.berth.image.LayerStore;
-import dev.berth.runtime.Runtime;
 import dev.berth.sys.DirFd;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -21,21 +21,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * Docker's {@code commit}: the container's writable layer (its overlay upper directory, whiteouts and opaque
  * directories turned into {@code .wh.} entries) becomes a new layer on top of its image's, and its config, with the
  * request's overrides and {@code --change} instructions applied, the new image's. A running container is paused
- * meanwhile unless asked not to be. Publishes the container event {@code commit}, as dockerd does.
+ * meanwhile (through {@link ContainerControls}, so it shows as paused) unless asked not to be. Publishes the
+ * container event {@code commit}, as dockerd does.
  */
 public final class ContainerCommit {
     private final ContainerService containers;
     private final ImageService images;
     private final LayerStore layers;
-    private final Runtime runtime;
+    private final ContainerControls controls;
     private final EventBus events;
 
-    public ContainerCommit(ContainerService containers, ImageService images, LayerStore layers, Runtime runtime,
-                           EventBus events) {
+    public ContainerCommit(ContainerService containers, ImageService images, LayerStore layers,
+                           ContainerControls controls, EventBus events) {
         this.containers = containers;
         this.images = images;
         this.layers = layers;
-        this.runtime = runtime;
+        this.controls = controls;
         this.events = events;
     }
 
@@ -62,8 +63,15 @@ public final class ContainerCommit {
         String createdBy = String.join(" ", c.config().cmd() == null ? List.of() : c.config().cmd());
         var options = new ImageService.CommitOptions(reference, config, r.comment(), r.author(), c.id(), createdBy);
 
-        boolean paused = r.pause() && c.state().status() == ContainerState.Status.RUNNING;
-        if (paused) runtime.pause(c.id());
+        boolean paused = false;
+        if (r.pause() && c.state().status() == ContainerState.Status.RUNNING) {
+            try {
+                controls.pause(c.id()); // as dockerd: the container shows Paused, with pause and unpause events
+                paused = true;
+            } catch (EngineException.Conflict e) {
+                // stopped or paused meanwhile: nothing is writing to the layer, or the user keeps it paused
+            }
+        }
         Image image;
         var failure = new AtomicReference<Throwable>();
         PipedInputStream tar = layerTar(c.id(), failure);
@@ -75,12 +83,12 @@ public final class ContainerCommit {
             throw cause instanceof EngineException ee ? ee : e;
         } finally {
             closeQuietly(tar); // a writer still blocked on the pipe fails instead of waiting forever
-            if (paused) runtime.resume(c.id());
+            if (paused) unpause(c.id());
         }
         var attrs = new LinkedHashMap<String, String>();
         attrs.put("comment", r.comment() == null ? "" : r.comment());
         attrs.put("imageID", image.id());
-        attrs.put("imageRef", reference == null ? "" : reference);
+        attrs.put("imageRef", reference == null ? "" : ImageRef.parse(reference).toString()); // familiar, as dockerd
         attrs.put("image", c.imageRef());
         attrs.put("name", c.name());
         events.publish("container", "commit", c.id(), attrs);
@@ -136,6 +144,14 @@ public final class ContainerCommit {
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
+    }
+
+    private void unpause(String id) {
+        try {
+            controls.unpause(id);
+        } catch (EngineException e) {
+            // stopped, killed or unpaused by the user meanwhile
+        }
     }
 
     private static void closeQuietly(PipedInputStream in) {
