@@ -42,8 +42,7 @@ final class AttachCommand extends CliCommand {
             if (sigProxy && !tty) SignalProxy.forward(client(), id);
             attachment.pump();
             // Detached (the daemon ended the stream) while the container runs on: exit 0 as Docker does.
-            if (client().get("/containers/" + id + "/json").path("State").path("Running").asBoolean()) return 0;
-            return RunCommand.exitStatus(exit);
+            return RunCommand.exitOrDetached(client(), id, exit);
         }
     }
 }

@@ -53,7 +53,30 @@ class RunCommand extends CliCommand {
             if (terminal != null) terminal.followWindowSize();
             if (sigProxy && !options.tty) SignalProxy.forward(client(), id);
             attachment.pump();
-            return exitStatus(exit);
+            return options.tty && options.interactive ? exitOrDetached(client(), id, exit) : exitStatus(exit);
+        }
+    }
+
+    /**
+     * With a TTY the daemon also ends the stream when the user types the detach keys; the container then runs on and
+     * run returns 0, as Docker's does. An exit ends the stream too, and its status follows within moments.
+     */
+    static int exitOrDetached(dev.berth.client.EngineClient client, String id, Response exit) throws InterruptedException {
+        var status = new java.util.concurrent.CompletableFuture<Integer>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                status.complete(exitStatus(exit));
+            } catch (RuntimeException e) {
+                status.completeExceptionally(e);
+            }
+        });
+        try {
+            return status.get(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            if (client.get("/containers/" + id + "/json").path("State").path("Running").asBoolean()) return 0;
+            return status.join();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 
