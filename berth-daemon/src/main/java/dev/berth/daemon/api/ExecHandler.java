@@ -127,7 +127,12 @@ public final class ExecHandler {
         Thread stdin = null;
         if (spec.attachStdin()) {
             byte[] keys = tty ? DetachKeys.parse(spec.detachKeys()) : null;
-            stdin = Thread.ofVirtual().start(() -> pumpStdin(ex.body(), session, keys, gone));
+            stdin = Thread.ofVirtual().start(() -> {
+                if (pumpStdin(ex.body(), session, keys)) {
+                    execs.detached(session);
+                    gone.complete(null);
+                }
+            });
         }
         try {
             CompletableFuture.anyOf(session.exited(), gone).get();
@@ -138,14 +143,15 @@ public final class ExecHandler {
         }
     }
 
-    /** Copies the client's input to the process; with a TTY, the detach keys end the client's stream instead. */
-    private static void pumpStdin(InputStream in, ExecService.Session session, byte[] keys, CompletableFuture<Void> gone) {
+    /** Copies the client's input to the process; true if the client typed the detach keys. */
+    private static boolean pumpStdin(InputStream in, ExecService.Session session, byte[] keys) {
         try {
-            if (DetachKeys.copy(in, keys, session::writeStdin)) gone.complete(null);
-            else session.closeStdin();
+            if (DetachKeys.copy(in, keys, session::writeStdin)) return true;
+            session.closeStdin();
         } catch (IOException | InterruptedException e) {
             // the process ended or the client went away
         }
+        return false;
     }
 
     /** The start request's JSON: the first Content-Length bytes of the hijacked stream; what follows is stdin. */

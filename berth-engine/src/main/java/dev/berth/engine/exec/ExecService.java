@@ -125,6 +125,13 @@ public final class ExecService {
         return s;
     }
 
+    /** The starter left with the detach keys; the process runs on (Docker's exec_detach event). */
+    public void detached(Session s) {
+        s.detach();
+        Container c = containers.list().stream().filter(x -> x.id().equals(s.containerId)).findFirst().orElse(null);
+        if (c != null) publish(c, "exec_detach", s.id, null);
+    }
+
     public void resize(String execId, int width, int height) {
         if (width < 0 || height < 0) throw EngineException.invalid("invalid terminal size %dx%d", width, height);
         Session s = session(execId);

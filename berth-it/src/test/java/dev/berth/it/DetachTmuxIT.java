@@ -1,0 +1,100 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A person at a terminal, played through tmux: types into {@code berth run -it} and {@code docker exec -it}, reads the
+ * screen, detaches with ctrl-p ctrl-q and attaches again.
+ */
+class DetachTmuxIT {
+    private static final String SERVER = "berth-it-" + ProcessHandle.current().pid();
+    static TestDaemon daemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = TestDaemon.started();
+        daemon.loadBusybox();
+    }
+
+    @AfterEach
+    void killTmux() throws Exception {
+        tmux("kill-server");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) daemon.close();
+    }
+
+    private static Cli.Result tmux(String... args) throws Exception {
+        var cmd = new ArrayList<>(List.of("tmux", "-L", SERVER));
+        cmd.addAll(List.of(args));
+        return Cli.run(cmd, Map.of(), null);
+    }
+
+    /** Runs {@code command} in a new 100x30 tmux session, then prints its exit status and waits. */
+    private static void session(String name, String command) throws Exception {
+        var r = tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30",
+                command + "; echo EXITED $?; sleep 60");
+        assertThat(r.exit()).as(r.toString()).isZero();
+    }
+
+    private static String berth() {
+        return TestDaemon.REPO.resolve("bin/berth") + " -H " + daemon.host();
+    }
+
+    private static String screen(String name) throws Exception {
+        return tmux("capture-pane", "-p", "-t", name).out();
+    }
+
+    private static String awaitScreen(String name, String text) throws Exception {
+        String s = "";
+        for (int i = 0; i < 100; i++) {
+            s = screen(name);
+            if (s.contains(text)) return s;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("screen of " + name + " never showed \"" + text + "\":\n" + s);
+    }
+
+    @Test
+    void runIt_detachWithCtrlPCtrlQ_thenAttachAgain() throws Exception {
+        session("run", berth() + " run -it --name tty busybox sh");
+        awaitScreen("run", "/ #");
+        tmux("send-keys", "-t", "run", "echo one $((6*7))", "Enter");
+        awaitScreen("run", "one 42");
+        tmux("send-keys", "-t", "run", "C-p", "C-q");
+        awaitScreen("run", "EXITED");
+        assertThat(daemon.berth("inspect", "--format", "{{.State.Status}}", "tty").out()).isEqualTo("running\n");
+
+        session("again", berth() + " attach tty");
+        Thread.sleep(500);
+        tmux("send-keys", "-t", "again", "echo two $((7*7))", "Enter");
+        awaitScreen("again", "two 49");
+        tmux("send-keys", "-t", "again", "exit 3", "Enter");
+        assertThat(awaitScreen("again", "EXITED")).contains("EXITED 3");
+        assertThat(daemon.berth("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "tty").out()).isEqualTo("exited 3\n");
+        daemon.berth("rm", "tty");
+    }
+
+    @Test
+    void dockerExecIt_isInteractive_andReturnsTheShellsStatus() throws Exception {
+        assertThat(daemon.berth("run", "-d", "--name", "box", "busybox", "sleep", "600").exit()).isZero();
+        session("exec", "DOCKER_HOST=" + daemon.host() + " /usr/local/bin/docker exec -it box sh");
+        awaitScreen("exec", "/ #");
+        tmux("send-keys", "-t", "exec", "stty size; echo three $((8*8))", "Enter");
+        String s = awaitScreen("exec", "three 64");
+        assertThat(s).containsPattern("\\d+ 100\\s"); // the window size reached the exec
+        tmux("send-keys", "-t", "exec", "exit 5", "Enter");
+        assertThat(awaitScreen("exec", "EXITED")).contains("EXITED 5");
+        daemon.berth("rm", "-f", "box");
+    }
+}
