@@ -200,6 +200,14 @@ public final class Exchange {
 
     public boolean clientGone() { return !channel.isActive(); }
 
+    /**
+     * Drops the connection without finishing the response: a streamed body that failed half-way (a save whose layer
+     * changed) must reach the client as a broken stream, never as a short body that looks complete.
+     */
+    void abort() {
+        channel.close();
+    }
+
     /** Runs {@code r} once the client's connection closes (to stop producers for a client that went away). */
     public void onClose(Runnable r) {
         channel.closeFuture().addListener(f -> r.run());

@@ -158,6 +158,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
                     ex.error(status, ErrorMapper.message(e));
                 } else if (!ex.clientGone()) {
                     log.debug("error after the response began; closing", e);
+                    ex.abort();
                 }
             }
         });
