@@ -1,6 +1,7 @@
 package dev.berth.engine.container;
 
 import dev.berth.common.EngineException;
+import dev.berth.image.Compression;
 import dev.berth.sys.DirFd;
 import dev.berth.sys.SysException;
 import java.io.IOException;
@@ -55,7 +56,7 @@ final class TarExtractor {
     }
 
     void extract(InputStream in) throws IOException {
-        try (var tar = new TarArchiveInputStream(in)) {
+        try (var tar = new TarArchiveInputStream(Compression.decompressing(in))) { // plain, gzip, xz... as dockerd takes
             TarArchiveEntry e;
             while ((e = nextEntry(tar)) != null) {
                 List<String> parts = clean(e.getName());
@@ -71,6 +72,15 @@ final class TarExtractor {
             }
         } finally {
             parents.values().forEach(DirFd::close);
+        }
+    }
+
+    /** A read of an entry's content; a truncated or corrupt archive is the client's error, not the daemon's. */
+    private static int readArchive(TarArchiveInputStream tar, byte[] buffer) {
+        try {
+            return tar.read(buffer);
+        } catch (IOException e) {
+            throw EngineException.invalid("invalid tar archive: %s", e.getMessage());
         }
     }
 
@@ -130,7 +140,9 @@ final class TarExtractor {
             int fd = DirFd.openat2(dir, name, DirFd.O_WRONLY | DirFd.O_CREAT | DirFd.O_EXCL | DirFd.O_NOFOLLOW, 0600, NO_LINKS);
             try {
                 try (OutputStream out = Files.newOutputStream(DirFd.procPath(fd))) {
-                    tar.transferTo(out);
+                    byte[] buffer = new byte[64 * 1024];
+                    int n;
+                    while ((n = readArchive(tar, buffer)) > 0) out.write(buffer, 0, n);
                 }
                 DirFd.chown(fd, "", owner, group);
                 DirFd.chmod(fd, e.getMode()); // after chown, which clears setuid and setgid

@@ -109,6 +109,10 @@ class TarExtractorTest {
             assertThatThrownBy(() -> extract(tmp.resolve("root"), "/dest", tar(c.getValue()), false))
                     .as(c.getKey()).isInstanceOf(EngineException.InvalidArgument.class);
         }
+        byte[] whole = tar(t -> file(t, "big", "x".repeat(100_000), 0644));
+        byte[] truncated = java.util.Arrays.copyOf(whole, 50_000);
+        assertThatThrownBy(() -> extract(tmp.resolve("root"), "/dest", truncated, false))
+                .isInstanceOf(EngineException.InvalidArgument.class).hasMessageContaining("invalid tar archive");
         assertThat(tmp.resolve("root/x")).doesNotExist();
         assertThat(tmp.resolve("x")).doesNotExist();
     }
