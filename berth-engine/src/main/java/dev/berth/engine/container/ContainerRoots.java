@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A container's root filesystem as a directory descriptor, for the file operations (cp, export, commit) that read or
  * write it from the host. A running container's root is the overlay mounted in its bundle; a stopped one's overlay
- * is mounted under {@code <exec-root>/rootfs-ops} for the operation and unmounted after it.
+ * is mounted under {@code <exec-root>/rootfs-ops} for the operation and unmounted after it (or, after a crash, when
+ * the daemon starts again).
  *
  * <p>The descriptor is the only way in: whatever a container path names is resolved by the kernel inside it (see
  * {@link DirFd}). It stays valid if the container stops meanwhile, since its rootfs is then detached lazily.
@@ -45,6 +46,23 @@ public final class ContainerRoots {
         this.mounter = mounter;
         this.bundleRoot = bundleRoot;
         this.scratch = scratch;
+        sweep();
+    }
+
+    /**
+     * Unmounts and removes what a crash left under the scratch directory: a stopped container's layer left mounted
+     * there would make its removal fail ("still mounted").
+     */
+    private void sweep() {
+        if (!Files.isDirectory(scratch)) return;
+        try (var leftovers = Files.list(scratch)) {
+            for (Path p : leftovers.toList()) {
+                mounter.unmount(p);
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cleaning up " + scratch + ": " + e.getMessage(), e);
+        }
     }
 
     /** Looks the container up (NotFound: "No such container") and runs {@code action} on its root. */
