@@ -26,10 +26,12 @@ class LimitsIT {
 
     @Test
     void exceedingTheMemoryLimit_isAnOomKill_exit137() throws Exception {
+        long since = java.time.Instant.now().getEpochSecond() - 1;
         var run = daemon.berth("run", "--name", "hog", "-m", "8m", "busybox", "sh", "-c", "x=a; while true; do x=$x$x; done");
         assertThat(run.exit()).as(run.toString()).isEqualTo(137);
         var state = daemon.docker("inspect", "-f", "{{.State.OOMKilled}} {{.State.ExitCode}} {{.HostConfig.Memory}}", "hog");
         assertThat(state.out()).isEqualTo("true 137 8388608\n");
+        assertThat(events(since, "hog")).containsSubsequence("start", "oom", "die");
         daemon.berth("rm", "hog");
     }
 
@@ -67,6 +69,7 @@ class LimitsIT {
 
     @Test
     void pause_stopsProgress_andUnpauseResumesIt() throws Exception {
+        long since = java.time.Instant.now().getEpochSecond() - 1;
         daemon.berth("run", "-d", "--name", "counter", "busybox", "sh", "-c",
                 "i=0; while true; do i=$((i+1)); echo $i > /tmp/n; sleep 0.05; done");
         assertThat(daemon.docker("pause", "counter").exit()).isZero();
@@ -88,10 +91,20 @@ class LimitsIT {
         var stop = daemon.docker("stop", "-t", "1", "counter");
         assertThat(stop.exit()).as(stop.toString()).isZero();
         assertThat(daemon.berth("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "counter").out()).isEqualTo("exited 137\n");
+        assertThat(events(since, "counter")).containsSubsequence("pause", "unpause", "pause", "unpause", "die", "stop");
         var paused = daemon.docker("pause", "counter");
         assertThat(paused.exit()).isNotZero();
         assertThat(paused.err()).contains("is not running");
         daemon.berth("rm", "counter");
+    }
+
+    /** The actions of a container's events since {@code since} (epoch seconds), through docker events. */
+    private static java.util.List<String> events(long since, String name) throws Exception {
+        var r = daemon.docker("events", "--since", Long.toString(since),
+                "--until", Long.toString(java.time.Instant.now().getEpochSecond() + 1),
+                "--filter", "container=" + name, "--format", "{{.Action}}");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r.out().lines().toList();
     }
 
     @Test
