@@ -128,6 +128,17 @@ class ContainerFilesIT {
                 if (r.out().contains("inside")) inside++;
             }
             assertThat(inside).as("some copies went through the link while it pointed to /d").isPositive();
+            // Writing through the swapping link lands in /d/tmp or the container's /tmp, never the host's.
+            Path local = Files.createTempFile("berth-race", ".txt");
+            Files.writeString(local, "written\n");
+            try {
+                for (int i = 0; i < 20; i++) {
+                    daemon.docker("cp", local.toString(), "race:/swap/tmp/" + unique + "-w" + i);
+                    assertThat(Path.of("/tmp", unique + "-w" + i)).doesNotExist();
+                }
+            } finally {
+                Files.deleteIfExists(local);
+            }
         } finally {
             Files.deleteIfExists(hostFile);
             daemon.docker("rm", "-f", "race");
