@@ -60,14 +60,8 @@ public final class ContainerArchive {
                 PathStat stat = p.stat(root);
                 try (OutputStream out = sink.open(stat)) {
                     var tar = new TreeTar(out);
-                    if (p.absPath.matches("/+")) {
-                        // The root: moby names the entries "/bin", "/etc/passwd"; clients rebase them by prefix.
-                        tar.add(p.dirFd, ".", "/");
-                    } else if (p.base.equals(".")) {
-                        tar.add(p.dirFd, ".", "./");
-                    } else {
-                        tar.add(p.dirFd, p.base, p.base);
-                    }
+                    // The root's entries are named "/bin", "/etc/passwd" as moby names them; clients rebase by prefix.
+                    tar.add(p.dirFd, p.base, p.tarRoot);
                     tar.finish();
                 }
                 return null;
@@ -132,11 +126,14 @@ public final class ContainerArchive {
         final String absPath;
         final int dirFd;
         final String base;
+        /** The name of the top tar entry: the base name, "./" for a directory's contents, "/" for the root. */
+        final String tarRoot;
 
-        private Resolved(String absPath, int dirFd, String base) {
+        private Resolved(String absPath, int dirFd, String base, String tarRoot) {
             this.absPath = absPath;
             this.dirFd = dirFd;
             this.base = base;
+            this.tarRoot = tarRoot;
         }
 
         static Resolved of(int root, String path, String container) throws IOException {
@@ -145,29 +142,30 @@ public final class ContainerArchive {
             int slash = abs.lastIndexOf('/');
             String dir = abs.substring(0, slash + 1);
             String base = abs.substring(slash + 1);
-            if (base.isEmpty()) { // "/etc/": the directory itself, which must be one
-                int cut = dir.replaceAll("/+$", "").lastIndexOf('/');
-                if (cut < 0) { // "/" itself
-                    base = ".";
-                } else {
-                    base = dir.replaceAll("/+$", "").substring(cut + 1);
-                    dir = dir.substring(0, cut + 1);
-                }
+            String tarRoot = base;
+            if (abs.matches("/+")) {
+                base = ".";
+                tarRoot = "/";
+            } else if (base.isEmpty()) {
+                // "/etc/" or "/link-to-dir/": the directory itself, every component followed (moby resolves the
+                // whole path as the directory part); entries named after the path's last name.
+                dir = abs;
+                base = ".";
+                tarRoot = lastName(abs);
+            } else if (base.equals(".")) {
+                tarRoot = "./";
             }
             int fd;
             try {
                 fd = DirFd.openat2(root, dir, DirFd.O_PATH | DirFd.O_DIRECTORY, 0, IN_ROOT);
             } catch (SysException e) {
+                if (e.errno() == DirFd.ENOTDIR && abs.endsWith("/")) throw EngineException.invalid("not a directory: %s", path);
                 if (e.errno() == 2 || e.errno() == DirFd.ENOTDIR) throw ContainerRoots.notFound(path, container);
                 throw e;
             }
-            var r = new Resolved(abs, fd, base);
+            var r = new Resolved(abs, fd, base, tarRoot);
             try {
-                if (base.equals("..")) throw ContainerRoots.notFound(path, container);
-                if (DirFd.statIfExists(fd, base) == null) throw ContainerRoots.notFound(path, container);
-                if (abs.endsWith("/") && !DirFd.stat(fd, base).isDirectory()) {
-                    throw EngineException.invalid("not a directory: %s", path);
-                }
+                if (base.equals("..") || DirFd.statIfExists(fd, base) == null) throw ContainerRoots.notFound(path, container);
             } catch (IOException | RuntimeException e) {
                 r.close();
                 throw e;
