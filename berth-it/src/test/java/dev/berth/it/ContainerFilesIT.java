@@ -93,6 +93,9 @@ class ContainerFilesIT {
             String passwd = ok(daemon.docker("cp", "esc:/up/etc/passwd", "-")).out();
             assertThat(passwd).contains("root:x:0:0:root:/root:/bin/sh");
             assertThat(passwd).isEqualTo(ok(daemon.docker("cp", "esc:/etc/passwd", "-")).out());
+            // A trailing slash follows every link: the container's /etc, copied as "viaLink".
+            ok(daemon.docker("cp", "esc:/up/etc/", tmp.resolve("viaLink").toString()));
+            assertThat(tmp.resolve("viaLink/marker")).hasContent("container\n");
             for (String path : new String[] {"/escape" + hostFile, "/up" + hostFile, hostFile.toString()}) {
                 var r = daemon.docker("cp", "esc:" + path, "-");
                 assertThat(r.exit()).as(path).isNotZero();
