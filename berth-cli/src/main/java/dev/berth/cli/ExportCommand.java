@@ -40,7 +40,9 @@ final class ExportCommand extends CliCommand {
             session.out.flush();
             return;
         }
-        Path partial = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".partial");
+        // rw-r--r-- less the umask, as a file the user writes with a shell redirect would be (not createTempFile's 0600).
+        Path partial = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".partial",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")));
         try {
             try (OutputStream out = Files.newOutputStream(partial)) {
                 r.body().transferTo(out);
