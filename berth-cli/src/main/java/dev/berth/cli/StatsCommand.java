@@ -37,14 +37,23 @@ final class StatsCommand extends CliCommand {
         Formatter formatter = new Formatter(format, StatsRow.DEFAULT_TABLE, StatsRow.HEADERS);
         boolean clear = !noStream && dev.berth.sys.Terminal.isTerminal(1);
         while (true) {
+            // One sample per container, with its predecessor: the daemon takes two readings a second apart for the
+            // CPU delta, so the containers are asked at the same time, as docker's CLI does.
+            var client = client();
+            var samples = new ArrayList<java.util.concurrent.Future<JsonNode>>();
+            var targets = targets();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (String c : targets) {
+                    samples.add(pool.submit(() -> client.get("/containers/" + c + "/stats" + Query.of().addBool("stream", false))));
+                }
+            }
             var rows = new ArrayList<StatsRow>();
-            for (String c : targets()) {
+            for (int i = 0; i < targets.size(); i++) {
                 try {
-                    // One sample with its predecessor; the daemon takes two readings for a CPU delta.
-                    JsonNode sample = client().get("/containers/" + c + "/stats" + Query.of().addBool("stream", false));
-                    rows.add(new StatsRow(c, sample, !noTrunc));
-                } catch (EngineException e) {
-                    if (!containers.isEmpty()) throw e;
+                    rows.add(new StatsRow(targets.get(i), samples.get(i).get(), !noTrunc));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof EngineException ee)) throw e;
+                    if (!containers.isEmpty()) throw ee;
                     // A container listed a moment ago has gone: leave it out of this round.
                 }
             }
