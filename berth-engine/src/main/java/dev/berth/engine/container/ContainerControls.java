@@ -4,8 +4,14 @@ import dev.berth.common.EngineException;
 import dev.berth.runtime.Runtime;
 import dev.berth.sys.cgroups.Cgroups;
 import dev.berth.sys.cgroups.HostCounters;
+import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a user does to a running container besides starting and stopping it: pause and unpause (the cgroup freezer),
@@ -110,14 +116,15 @@ public final class ContainerControls {
         String args = psArgs == null || psArgs.isEmpty() ? "-ef" : psArgs;
         PsOutput.validateArgs(args);
         Container c = containers.get(idOrName);
-        var pids = java.util.Set.copyOf(processes(c));
-        var argv = new java.util.ArrayList<String>();
+        var pids = Set.copyOf(processes(c));
+        var argv = new ArrayList<String>();
         argv.add("ps");
         argv.addAll(List.of(args.trim().split("\\s+")));
         String output;
         try {
-            var p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            var p = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) throw EngineException.failure("Error running ps: %s", output.strip());
         } catch (IOException e) {
             throw EngineException.failure("Error running ps: %s", e.getMessage());
@@ -134,7 +141,7 @@ public final class ContainerControls {
      */
     public StatsReading stats(String idOrName) {
         Container c = containers.get(idOrName);
-        var now = java.time.Instant.now();
+        var now = Instant.now();
         int cpus = HostCounters.onlineCpus();
         long memory = HostCounters.memoryTotal();
         var s = c.state().status();
@@ -145,7 +152,7 @@ public final class ContainerControls {
             var sample = cgroups.sample(c.state().pid());
             long system = HostCounters.systemCpuUsage();
             var networks = "host".equals(c.spec().host().networkMode()) ? null
-                    : StatsReading.netDev(java.nio.file.Path.of("/proc", Integer.toString(c.state().pid()), "net", "dev"));
+                    : StatsReading.netDev(Path.of("/proc", Integer.toString(c.state().pid()), "net", "dev"));
             return new StatsReading(c.id(), c.name(), now, sample, system, cpus, memory, networks);
         } catch (IOException | RuntimeException e) {
             // The container exited while we read: show it as stopped.
