@@ -57,14 +57,19 @@ public final class Daemon implements AutoCloseable {
             var runtime = new ConmonRuntime(new ConmonRuntime.Config(cfg.conmon(), cfg.runtime(),
                     cfg.execRoot().resolve("runtime"), List.of()));
             var events = new EventBus();
+            var volumes = new dev.berth.engine.volume.VolumeStore(cfg.dataRoot().resolve("volumes"), events);
+            var mounts = new dev.berth.engine.volume.ContainerMounts(cfg.dataRoot().resolve("mounts"), volumes, events);
             var containers = new ContainerService(new ContainerStore(cfg.dataRoot().resolve("containers")), images, layers,
-                    runtime, new OverlayMounter(), new BundleBuilder(), events, cfg.execRoot().resolve("bundles"));
+                    runtime, new OverlayMounter(), new BundleBuilder().withMounts(mounts), events, cfg.execRoot().resolve("bundles"));
             containers.restore();
+            mounts.retainOnly(containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
 
             var router = new Router();
             new SystemHandler(containers, images, new SystemHandler.SystemFacts(cfg.dataRoot(), cfg.execRoot(),
                     cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot()))).register(router);
-            new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")), events).register(router);
+            new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")), events)
+                    .withVolumes(new dev.berth.daemon.api.ContainerVolumes(mounts, images)).register(router);
+            new dev.berth.daemon.api.VolumesHandler(volumes, mounts).register(router);
             new dev.berth.daemon.api.ContainerControlsHandler(new dev.berth.engine.container.ContainerControls(containers,
                     dev.berth.sys.cgroups.Cgroups.host())).register(router);
             new ImagesHandler(images, containers, events).register(router);

@@ -32,11 +32,18 @@ public final class ContainersHandler {
     private final ContainerService containers;
     private final ContainerListing listing;
     private final EventBus events;
+    /** Volumes and mounts (issue #6); null in handlers built without them. */
+    private volatile ContainerVolumes volumes;
 
     public ContainersHandler(ContainerService containers, ContainerListing listing, EventBus events) {
         this.containers = containers;
         this.listing = listing;
         this.events = events;
+    }
+
+    public ContainersHandler withVolumes(ContainerVolumes v) {
+        this.volumes = v;
+        return this;
     }
 
     public void register(Router r) {
@@ -60,15 +67,30 @@ public final class ContainersHandler {
             containers.resize(ex.param("id"), orZero(ex.queryInt("w")), orZero(ex.queryInt("h")));
             ex.status(200);
         });
-        r.delete("/containers/{id}", ex -> { containers.remove(ex.param("id"), ex.queryBool("force")); ex.status(204); });
+        r.delete("/containers/{id}", ex -> {
+            String id = containers.get(ex.param("id")).id();
+            containers.remove(id, ex.queryBool("force"));
+            if (volumes != null) volumes.removed(id, ex.queryBool("v"));
+            ex.status(204);
+        });
         r.get("/containers/{id}/logs", this::logs);
         r.hijack("POST", "/containers/{id}/attach", this::attach);
     }
 
     private void create(Exchange ex) throws IOException {
-        ContainerCreateRequest req = ex.readJson(ContainerCreateRequest.class);
-        if (req == null) throw EngineException.invalid("config cannot be empty in order to create a container");
+        var raw = ex.readJson(tools.jackson.databind.JsonNode.class);
+        if (raw == null || raw.isNull()) throw EngineException.invalid("config cannot be empty in order to create a container");
+        ContainerCreateRequest req = dev.berth.api.ApiJson.MAPPER.treeToValue(raw, ContainerCreateRequest.class);
+        var mountPoints = volumes == null ? null : volumes.check(raw);
         Container c = containers.create(ex.query("name"), ContainerViews.spec(req));
+        if (volumes != null) {
+            try {
+                volumes.attach(c.id(), mountPoints, c.spec().host().autoRemove());
+            } catch (RuntimeException e) {
+                containers.remove(c.id(), true);
+                throw e;
+            }
+        }
         ex.json(201, new IdResponse(c.id(), List.of()));
     }
 
@@ -87,7 +109,14 @@ public final class ContainersHandler {
 
     private void inspect(Exchange ex) {
         Container c = containers.get(ex.param("id"));
-        ex.json(200, ContainerViews.inspect(c, listing.paths(c), ex.queryBool("size") ? containers.sizeRw(c.id()) : null));
+        var view = ContainerViews.inspect(c, listing.paths(c), ex.queryBool("size") ? containers.sizeRw(c.id()) : null);
+        if (volumes == null) {
+            ex.json(200, view);
+            return;
+        }
+        tools.jackson.databind.node.ObjectNode tree = dev.berth.api.ApiJson.MAPPER.valueToTree(view);
+        tree.set("Mounts", dev.berth.api.ApiJson.MAPPER.valueToTree(volumes.inspect(c.id())));
+        ex.json(200, tree);
     }
 
     private void prune(Exchange ex) {

@@ -25,6 +25,8 @@ public class BundleBuilder {
     static final String INIT_PATH = "/sbin/docker-init";
 
     private final Path initBinary;
+    /** The container's volumes, binds and tmpfs mounts (issue #6); null: none. */
+    private volatile dev.berth.engine.volume.ContainerMounts userMounts;
 
     /** @param initBinary a static init for {@code --init} (Debian's tini-static), or null if there is none */
     public BundleBuilder(Path initBinary) {
@@ -33,6 +35,12 @@ public class BundleBuilder {
 
     public BundleBuilder() {
         this(Path.of("/usr/bin/tini-static"));
+    }
+
+    /** Adds each container's own mounts (-v, --mount, VOLUME) to its spec. */
+    public BundleBuilder withMounts(dev.berth.engine.volume.ContainerMounts m) {
+        this.userMounts = m;
+        return this;
     }
 
     void write(Container c, Path bundle, Path rootfs, ContainerFiles.Written files) throws IOException {
@@ -56,6 +64,16 @@ public class BundleBuilder {
             var withInit = new ArrayList<String>(List.of(INIT_PATH, "--"));
             withInit.addAll(args);
             args = withInit;
+        }
+        var tmpfs = host.limits().tmpfs();
+        if (userMounts != null) {
+            var resolved = userMounts.resolve(c.id(), rootfs);
+            mounts.addAll(resolved.binds());
+            if (!resolved.tmpfs().isEmpty()) {
+                var all = new java.util.LinkedHashMap<String, String>(tmpfs == null ? java.util.Map.of() : tmpfs);
+                all.putAll(resolved.tmpfs());
+                tmpfs = all;
+            }
         }
         var security = SecurityOptions.parse(host.securityOpt());
         return SpecOptions.builder()
@@ -84,7 +102,7 @@ public class BundleBuilder {
                 .ulimits(host.limits().ulimits())
                 .sysctls(host.limits().sysctls())
                 .devices(host.limits().devices())
-                .tmpfs(host.limits().tmpfs())
+                .tmpfs(tmpfs)
                 .build();
     }
 
