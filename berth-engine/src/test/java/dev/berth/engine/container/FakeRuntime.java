@@ -96,6 +96,12 @@ final class FakeRuntime implements Runtime {
     }
 
     @Override
+    public void update(String id, ResourceUpdate r) {
+        calls.add("update " + id + " memory=" + r.memory() + " swap=" + r.memorySwap() + " quota=" + r.cpuQuota()
+                + " pids=" + r.pidsLimit());
+    }
+
+    @Override
     public void delete(String id, boolean force) {
         calls.add("delete " + id);
         if (force && running(id)) exit(id, 137);
