@@ -58,7 +58,15 @@ public final class ContainerChanges {
 
     public List<Change> changes(String idOrName) {
         Container c = containers.get(idOrName);
-        LayerStore.Mount mount = layers.mountFor(c.id());
+        try {
+            return changes(layers.mountFor(c.id()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the changes of " + c.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The changes of the overlay {@code mount}: its upper directory against its lower ones. */
+    static List<Change> changes(LayerStore.Mount mount) throws IOException {
         List<String> lowers = lowerDirs(mount);
         var lowerFds = new int[lowers.size()];
         Arrays.fill(lowerFds, -1);
@@ -71,8 +79,6 @@ public final class ContainerChanges {
             var out = walk.changes;
             out.sort(Comparator.comparing((Change ch) -> ch.path().split("/"), ContainerChanges::compareComponents));
             return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the changes of " + c.id() + ": " + e.getMessage(), e);
         } finally {
             for (int fd : lowerFds) DirFd.close(fd);
             DirFd.close(upper);
