@@ -37,6 +37,9 @@ public record Limits(
     /** The smallest memory limit and reservation Docker allows (linuxMinMemory). */
     public static final long MIN_MEMORY = 6L * 1024 * 1024;
 
+    static final long MIN_CPU_SHARES = 2;
+    static final long MAX_CPU_SHARES = 262_144;
+
     public static final Limits NONE = new Limits(null, null, null, null, null, null, null, null, null,
             List.of(), Map.of(), Map.of(), List.of());
 
@@ -68,7 +71,7 @@ public record Limits(
         if (memory != null && memory > 0 && (swap == null || swap == 0)) {
             swap = swapLimitSupported ? memory * 2 : -1L;
         }
-        return new Limits(memory, swap, memoryReservation, nanoCpus, cpuShares, cpusetCpus, cpusetMems,
+        return new Limits(memory, swap, memoryReservation, nanoCpus, cpuShares(cpuShares), cpusetCpus, cpusetMems,
                 pidsLimit != null && pidsLimit <= 0 ? null : pidsLimit, oomKillDisable, ulimits, tmpfs, sysctls, devices);
     }
 
@@ -87,13 +90,19 @@ public record Limits(
         var updated = new Limits(mem, swap,
                 set(change.memoryReservation) ? change.memoryReservation : memoryReservation,
                 set(change.nanoCpus) ? change.nanoCpus : nanoCpus,
-                set(change.cpuShares) ? change.cpuShares : cpuShares,
+                set(change.cpuShares) ? cpuShares(change.cpuShares) : cpuShares,
                 change.cpusetCpus != null && !change.cpusetCpus.isEmpty() ? change.cpusetCpus : cpusetCpus,
                 change.cpusetMems != null && !change.cpusetMems.isEmpty() ? change.cpusetMems : cpusetMems,
                 change.pidsLimit == null ? pidsLimit : change.pidsLimit <= 0 ? null : change.pidsLimit,
                 oomKillDisable, ulimits, tmpfs, sysctls, devices);
         check(updated, cpus, true);
         return updated;
+    }
+
+    /** Docker moves CPU shares into the kernel's range, 2 to 262144 (0 stays "not set"). */
+    private static Long cpuShares(Long shares) {
+        if (shares == null || shares == 0) return shares;
+        return Math.clamp(shares, MIN_CPU_SHARES, MAX_CPU_SHARES);
     }
 
     private static boolean set(Long v) {

@@ -86,4 +86,13 @@ class LimitsTest {
         assertThat(created.update(memory(100 * MB, null, null), 2).memory()).isEqualTo(100 * MB);
         assertThatThrownBy(() -> created.update(memory(MB, null, null), 2)).hasMessage("Minimum memory limit allowed is 6MB");
     }
+
+    @Test
+    void cpuShares_areMovedIntoTheKernelsRange() {
+        var low = new Limits(null, null, null, null, 1L, null, null, null, null, null, null, null, null);
+        var high = new Limits(null, null, null, null, 1_000_000L, null, null, null, null, null, null, null, null);
+        assertThat(low.forCreate(2, true).cpuShares()).isEqualTo(2L);
+        assertThat(high.forCreate(2, true).cpuShares()).isEqualTo(262_144L);
+        assertThat(Limits.NONE.forCreate(2, true).cpuShares()).isNull();
+    }
 }
