@@ -233,6 +233,19 @@ class ContainerFilesIT {
         }
     }
 
+    @Test
+    void commitOfAContainerThatChangedNothing_addsNoLayer() throws Exception {
+        ok(daemon.docker("run", "--name", "nochange", "busybox", "true"));
+        try {
+            assertThat(ok(daemon.docker("diff", "nochange")).out()).isEmpty();
+            ok(daemon.docker("commit", "nochange", "nochange:1"));
+            assertThat(ok(daemon.docker("image", "inspect", "-f", "{{len .RootFS.Layers}}", "nochange:1")).out())
+                    .isEqualTo(ok(daemon.docker("image", "inspect", "-f", "{{len .RootFS.Layers}}", "busybox")).out());
+        } finally {
+            daemon.docker("rm", "-f", "nochange");
+        }
+    }
+
     // ---- raw API ---------------------------------------------------------------------------------------------
 
     interface TarBody {

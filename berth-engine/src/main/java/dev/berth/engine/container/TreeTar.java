@@ -114,16 +114,22 @@ final class TreeTar {
             throw e;
         }
         try {
-            var e = entry(tarName.endsWith("/") ? tarName : tarName + "/", TarConstants.LF_DIR, DirFd.stat(fd, ""));
-            put(e);
             String prefix = tarName.endsWith("/") ? tarName : tarName + "/";
+            List<String> children = list(fd);
+            boolean opaque = false;
             if (overlayLayer) {
-                byte[] opaque = DirFd.getxattr(fd, "trusted.overlay.opaque");
-                if (opaque != null && opaque.length == 1 && opaque[0] == 'y') {
-                    put(entry(prefix + OPAQUE_WHITEOUT, TarConstants.LF_NORMAL, DirFd.stat(fd, "")));
+                byte[] x = DirFd.getxattr(fd, "trusted.overlay.opaque");
+                opaque = x != null && x.length == 1 && x[0] == 'y';
+                // Copied up only because the runtime made its mount points in it: not part of the layer, as these
+                // live in Docker's init layer.
+                if (!opaque && !children.isEmpty() && children.stream()
+                        .allMatch(n -> ContainerChanges.INIT_PATHS.contains("/" + prefix + n))) {
+                    return;
                 }
             }
-            for (String child : list(fd)) add(fd, child, prefix + child);
+            put(entry(prefix, TarConstants.LF_DIR, DirFd.stat(fd, "")));
+            if (opaque) put(entry(prefix + OPAQUE_WHITEOUT, TarConstants.LF_NORMAL, DirFd.stat(fd, "")));
+            for (String child : children) add(fd, child, prefix + child);
         } finally {
             DirFd.close(fd);
         }

@@ -96,9 +96,17 @@ class TreeTarTest {
         DirFd.setxattr(opaque, "trusted.overlay.opaque", new byte[] {'y'});
         DirFd.close(opaque);
 
+        Files.createDirectories(upper.resolve("only-mounts/etc")); // not an init path: kept
+        Path run = Files.createDirectories(tmp.resolve("run-upper/etc"));
+        Files.writeString(run.resolve("hostname"), "");
+        Files.writeString(run.resolve("resolv.conf"), "");
+        Files.createDirectories(tmp.resolve("run-upper/proc"));
+        assertThat(read(tarOf(tmp.resolve("run-upper"), true, null, null))).isEmpty();
+
         var entries = read(tarOf(upper, true, null, null));
         assertThat(entries).containsExactly(
                 Map.entry("etc/", "d"), Map.entry("etc/app.conf", "f:x"), Map.entry(".wh.gone", "f:"),
+                Map.entry("only-mounts/", "d"), Map.entry("only-mounts/etc/", "d"),
                 Map.entry("opaque/", "d"), Map.entry("opaque/.wh..wh..opq", "f:"));
     }
 }
