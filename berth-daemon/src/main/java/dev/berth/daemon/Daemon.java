@@ -65,11 +65,13 @@ public final class Daemon implements AutoCloseable {
             mounts.retainOnly(containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
 
             var router = new Router();
+            var volumesHandler = new dev.berth.daemon.api.VolumesHandler(volumes, mounts);
             new SystemHandler(containers, images, new SystemHandler.SystemFacts(cfg.dataRoot(), cfg.execRoot(),
-                    cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot()))).register(router);
+                    cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot()))).withVolumes(volumesHandler::diskUsage)
+                    .register(router);
             new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")), events)
-                    .withVolumes(new dev.berth.daemon.api.ContainerVolumes(mounts, images)).register(router);
-            new dev.berth.daemon.api.VolumesHandler(volumes, mounts).register(router);
+                    .withVolumes(new dev.berth.daemon.api.ContainerVolumes(mounts, images, id -> containers.get(id).id())).register(router);
+            volumesHandler.register(router);
             new dev.berth.daemon.api.ContainerControlsHandler(new dev.berth.engine.container.ContainerControls(containers,
                     dev.berth.sys.cgroups.Cgroups.host())).register(router);
             new ImagesHandler(images, containers, events).register(router);

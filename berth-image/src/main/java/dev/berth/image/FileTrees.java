@@ -11,11 +11,11 @@ import java.util.HashSet;
 import java.util.Set;
 
 /** Whole-tree operations on layer directories. Symlinks are never followed. */
-final class FileTrees {
+public final class FileTrees {
     private FileTrees() {}
 
     /** Deletes {@code path} and everything below it; quiet if it does not exist. */
-    static void deleteRecursively(Path path) throws IOException {
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         Files.walkFileTree(path, new SimpleFileVisitor<>() {
             @Override
@@ -43,7 +43,7 @@ final class FileTrees {
      * Bytes held by the files under {@code dir}, each inode counted once (hard links share one), directories not
      * counted: what Docker reports as a layer's size and a container's SizeRw.
      */
-    static long diskUsage(Path dir) throws IOException {
+    public static long diskUsage(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return 0;
         Set<Object> seen = new HashSet<>();
         long[] total = {0};

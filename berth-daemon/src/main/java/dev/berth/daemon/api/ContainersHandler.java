@@ -27,7 +27,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** The {@code /containers} endpoints. Each one parses, calls one service method, and renders. */
 public final class ContainersHandler {
-    private static final Set<String> PS_FILTERS = Set.of("status", "name", "id", "label", "exited", "ancestor", "before", "since");
+    private static final Set<String> PS_FILTERS = Set.of("status", "name", "id", "label", "exited", "ancestor", "before", "since", "volume");
 
     private final ContainerService containers;
     private final ContainerListing listing;
@@ -101,10 +101,22 @@ public final class ContainersHandler {
         if (limit != null && limit > 0) all = true;
         boolean size = ex.queryBool("size");
         List<Container> rows = listing.select(containers.list(), filters, all).stream()
+                .filter(c -> !filters.has("volume") || volumes != null && volumes.uses(c.id(), filters.get("volume")))
                 .sorted(Comparator.comparing(Container::created).reversed())
                 .limit(limit != null && limit > 0 ? limit : Long.MAX_VALUE)
                 .toList();
-        ex.json(200, rows.stream().map(c -> ContainerViews.summary(c, size ? containers.sizeRw(c.id()) : null)).toList());
+        var summaries = rows.stream().map(c -> ContainerViews.summary(c, size ? containers.sizeRw(c.id()) : null)).toList();
+        if (volumes == null) {
+            ex.json(200, summaries);
+            return;
+        }
+        var out = dev.berth.api.ApiJson.MAPPER.createArrayNode();
+        for (int i = 0; i < rows.size(); i++) {
+            tools.jackson.databind.node.ObjectNode tree = dev.berth.api.ApiJson.MAPPER.valueToTree(summaries.get(i));
+            tree.set("Mounts", dev.berth.api.ApiJson.MAPPER.valueToTree(volumes.inspect(rows.get(i).id())));
+            out.add(tree);
+        }
+        ex.json(200, out);
     }
 
     private void inspect(Exchange ex) {

@@ -15,15 +15,19 @@ import java.util.Map;
 /**
  * {@code GET /system/df}: what images and containers take on disk. Layers shared by images count once in
  * {@code LayersSize} and appear as each image's {@code SharedSize}; a container's {@code SizeRootFs} is its image
- * plus its own writable layer. There are no volumes or build cache yet, so those lists are empty.
+ * plus its own writable layer. Volumes come with their size and how many containers use them; no build cache yet.
  */
 final class SystemDf {
     private final ContainerService containers;
     private final ImageService images;
 
-    SystemDf(ContainerService containers, ImageService images) {
+    /** system df's Volumes rows with UsageData (issue #6). */
+    private final java.util.function.Supplier<List<?>> volumes;
+
+    SystemDf(ContainerService containers, ImageService images, java.util.function.Supplier<List<?>> volumes) {
         this.containers = containers;
         this.images = images;
+        this.volumes = volumes;
     }
 
     void handle(Exchange ex) {
@@ -53,7 +57,7 @@ final class SystemDf {
         body.put("LayersSize", usage.layersSize());
         body.put("Images", imageRows);
         body.put("Containers", containerRows);
-        body.put("Volumes", List.of());
+        body.put("Volumes", volumes.get());
         body.put("BuildCache", List.of());
         ex.json(200, body);
     }

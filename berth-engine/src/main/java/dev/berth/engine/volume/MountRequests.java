@@ -27,6 +27,14 @@ public final class MountRequests {
 
     /** @param request the body of {@code POST /containers/create} as JSON */
     public static List<MountPoint> parse(JsonNode request, List<String> imageVolumes) {
+        return parse(request, imageVolumes, List.of());
+    }
+
+    /**
+     * @param inherited the mount points of {@code --volumes-from} containers, already adjusted for {@code :ro}; a
+     *                  bind, volume or --mount at the same destination wins over them
+     */
+    public static List<MountPoint> parse(JsonNode request, List<String> imageVolumes, List<MountPoint> inherited) {
         var out = new ArrayList<MountPoint>();
         JsonNode host = request.path("HostConfig");
         for (JsonNode b : host.path("Binds")) out.add(bind(b.asString()));
@@ -36,6 +44,9 @@ public final class MountRequests {
             if (!seen.add(clean(p.destination()))) {
                 throw EngineException.invalid("Duplicate mount point: %s", p.destination());
             }
+        }
+        for (MountPoint p : inherited) {
+            if (seen.add(clean(p.destination()))) out.add(p);
         }
         var anonymous = new ArrayList<String>();
         request.path("Volumes").propertyNames().forEach(anonymous::add);
@@ -146,6 +157,17 @@ public final class MountRequests {
     private static void checkDestination(String dst, String spec) {
         if (!dst.startsWith("/")) throw EngineException.invalid("invalid mount config: invalid mount path: '%s' mount path must be absolute", dst);
         if (clean(dst).equals("/")) throw EngineException.invalid("invalid specification: destination can't be '/' in '%s'", spec);
+    }
+
+    /** {@code --volumes-from c:ro}: the mount made read-only ({@code rw} or nothing keeps each mount's own mode). */
+    public static MountPoint inherit(MountPoint p, String mode) {
+        return switch (mode) {
+            case "", "rw" -> p;
+            case "ro" -> new MountPoint(p.type(), p.name(), p.source(), p.destination(), false,
+                    p.mode().isEmpty() || p.mode().equals("z") ? "ro" : p.mode(), p.propagation(), p.noCopy(),
+                    p.createSource(), p.tmpfsOptions(), p.volumeOptions(), p.volumeLabels());
+            default -> throw EngineException.invalid("invalid mode for volumes-from: %s", mode);
+        };
     }
 
     static String clean(String p) {

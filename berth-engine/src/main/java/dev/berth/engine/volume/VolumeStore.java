@@ -4,15 +4,12 @@ import dev.berth.common.AtomicFiles;
 import dev.berth.common.EngineException;
 import dev.berth.common.Json;
 import dev.berth.engine.events.EventBus;
+import dev.berth.image.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,7 +17,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,7 +194,7 @@ public final class VolumeStore {
             // The record goes first: a crash in the middle leaves a directory without volume.json, which is no volume.
             Files.deleteIfExists(dir.resolve("volume.json"));
             AtomicFiles.fsyncDirectory(dir);
-            deleteTree(dir);
+            FileTrees.deleteRecursively(dir);
         } catch (IOException e) {
             throw EngineException.failure("remove %s: %s", v.name(), e.getMessage());
         }
@@ -223,48 +219,12 @@ public final class VolumeStore {
         return new PruneResult(deleted, reclaimed);
     }
 
-    /** Bytes under the volume's {@code _data} (links not followed); -1 if it cannot be read. */
+    /** Bytes under the volume's {@code _data}, each inode once (links not followed); -1 if it cannot be read. */
     public long size(Volume v) {
-        Path data = Path.of(v.mountpoint());
-        long[] total = {0};
         try {
-            Files.walkFileTree(data, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile()) total[0] += attrs.size();
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-            return total[0];
+            return FileTrees.diskUsage(Path.of(v.mountpoint()));
         } catch (IOException e) {
             return -1;
         }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    /** Labels of a volume in Docker's filter form. */
-    public static Map<String, String> labelsOf(Volume v) {
-        return new LinkedHashMap<>(v.labels());
     }
 }
