@@ -1,7 +1,6 @@
 package dev.berth.cli;
 
 import dev.berth.client.Query;
-import dev.berth.format.Units;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -25,13 +24,8 @@ final class ContainerPruneCommand extends CliCommand {
             return 0;
         }
         var reply = client().post("/containers/prune" + Query.of().add("filters", Filters.toJson(filters)), null);
-        var deleted = reply.path("ContainersDeleted");
-        if (deleted.isArray() && !deleted.isEmpty()) {
-            session.out.println("Deleted Containers:");
-            deleted.forEach(id -> session.out.println(id.asString()));
-            session.out.println();
-        }
-        session.out.println("Total reclaimed space: " + Units.humanSize(reply.path("SpaceReclaimed").asLong(0)));
+        PruneReport.names(session, "Deleted Containers:", reply.path("ContainersDeleted"));
+        PruneReport.reclaimed(session, reply.path("SpaceReclaimed").asLong(0));
         return 0;
     }
 }

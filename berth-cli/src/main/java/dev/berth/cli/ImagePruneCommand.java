@@ -1,7 +1,6 @@
 package dev.berth.cli;
 
 import dev.berth.client.Query;
-import dev.berth.format.Units;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -30,16 +29,8 @@ final class ImagePruneCommand extends CliCommand {
         var flags = new ArrayList<>(filters);
         flags.add("dangling=" + !all);
         var reply = client().post("/images/prune" + Query.of().add("filters", Filters.toJson(flags)), null);
-        var deleted = reply.path("ImagesDeleted");
-        if (deleted.isArray() && !deleted.isEmpty()) {
-            session.out.println("Deleted Images:");
-            deleted.forEach(d -> {
-                if (d.has("Untagged")) session.out.println("untagged: " + d.get("Untagged").asString());
-                if (d.has("Deleted")) session.out.println("deleted: " + d.get("Deleted").asString());
-            });
-            session.out.println();
-        }
-        session.out.println("Total reclaimed space: " + Units.humanSize(reply.path("SpaceReclaimed").asLong(0)));
+        PruneReport.images(session, reply.path("ImagesDeleted"));
+        PruneReport.reclaimed(session, reply.path("SpaceReclaimed").asLong(0));
         return 0;
     }
 }

@@ -295,11 +295,7 @@ final class NetworkCommands {
                 return 0;
             }
             JsonNode reply = client().post("/networks/prune" + Query.of().add("filters", Filters.toJson(filters)), null);
-            JsonNode deleted = reply.path("NetworksDeleted");
-            if (deleted.isArray() && !deleted.isEmpty()) {
-                session.out.println("Deleted Networks:");
-                deleted.forEach(d -> session.out.println(d.asString()));
-            }
+            PruneReport.names(session, "Deleted Networks:", reply.path("NetworksDeleted"));
             return 0;
         }
     }

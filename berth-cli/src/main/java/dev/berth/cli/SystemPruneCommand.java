@@ -2,7 +2,6 @@ package dev.berth.cli;
 
 import dev.berth.client.EngineException;
 import dev.berth.client.Query;
-import dev.berth.format.Units;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -39,22 +38,22 @@ final class SystemPruneCommand extends CliCommand {
         long reclaimed = 0;
         JsonNode containers = client().post("/containers/prune" + Query.of().add("filters", Filters.toJson(filters)), null);
         reclaimed += containers.path("SpaceReclaimed").asLong(0);
-        print("Deleted Containers:", containers.path("ContainersDeleted"), null);
+        PruneReport.names(session, "Deleted Containers:", containers.path("ContainersDeleted"));
         JsonNode networks = optional("/networks/prune" + Query.of().add("filters", Filters.toJson(filters)));
-        if (networks != null) print("Deleted Networks:", networks.path("NetworksDeleted"), null);
+        if (networks != null) PruneReport.names(session, "Deleted Networks:", networks.path("NetworksDeleted"));
         if (volumes) {
             JsonNode v = optional("/volumes/prune" + Query.of().add("filters", Filters.toJson(filters)));
             if (v != null) {
                 reclaimed += v.path("SpaceReclaimed").asLong(0);
-                print("Deleted Volumes:", v.path("VolumesDeleted"), null);
+                PruneReport.names(session, "Deleted Volumes:", v.path("VolumesDeleted"));
             }
         }
         var imageFilters = new ArrayList<>(filters);
         imageFilters.add("dangling=" + !all);
         JsonNode images = client().post("/images/prune" + Query.of().add("filters", Filters.toJson(imageFilters)), null);
         reclaimed += images.path("SpaceReclaimed").asLong(0);
-        print("Deleted Images:", images.path("ImagesDeleted"), "images");
-        session.out.println("Total reclaimed space: " + Units.humanSize(reclaimed));
+        PruneReport.images(session, images.path("ImagesDeleted"));
+        PruneReport.reclaimed(session, reclaimed);
         return 0;
     }
 
@@ -66,19 +65,5 @@ final class SystemPruneCommand extends CliCommand {
             if (e.status() == 404) return null;
             throw e;
         }
-    }
-
-    private void print(String title, JsonNode items, String kind) {
-        if (!items.isArray() || items.isEmpty()) return;
-        session.out.println(title);
-        for (JsonNode item : items) {
-            if (kind == null) {
-                session.out.println(item.asString());
-            } else {
-                if (item.has("Untagged")) session.out.println("untagged: " + item.get("Untagged").asString());
-                if (item.has("Deleted")) session.out.println("deleted: " + item.get("Deleted").asString());
-            }
-        }
-        session.out.println();
     }
 }

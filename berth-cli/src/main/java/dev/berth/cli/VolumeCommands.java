@@ -192,13 +192,8 @@ final class VolumeCommands {
             var flags = new ArrayList<>(filters);
             if (all) flags.add("all=true");
             JsonNode reply = client().post("/volumes/prune" + Query.of().add("filters", Filters.toJson(flags)), null);
-            JsonNode deleted = reply.path("VolumesDeleted");
-            if (deleted.isArray() && !deleted.isEmpty()) {
-                session.out.println("Deleted Volumes:");
-                deleted.forEach(d -> session.out.println(d.asString()));
-                session.out.println();
-            }
-            session.out.println("Total reclaimed space: " + Units.humanSize(reply.path("SpaceReclaimed").asLong(0)));
+            PruneReport.names(session, "Deleted Volumes:", reply.path("VolumesDeleted"));
+            PruneReport.reclaimed(session, reply.path("SpaceReclaimed").asLong(0));
             return 0;
         }
     }
