@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
  * screen, detaches with ctrl-p ctrl-q and attaches again.
  */
 class DetachTmuxIT {
-    private static final String SERVER = "berth-it-" + ProcessHandle.current().pid();
+    private static final java.util.concurrent.atomic.AtomicInteger SERVERS = new java.util.concurrent.atomic.AtomicInteger();
+    /** A tmux server of each test's own: one being killed cannot take the next test's session with it. */
+    private final String server = "berth-it-" + ProcessHandle.current().pid() + "-" + SERVERS.incrementAndGet();
     static TestDaemon daemon;
 
     @BeforeAll
@@ -34,14 +36,14 @@ class DetachTmuxIT {
         if (daemon != null) daemon.close();
     }
 
-    private static Cli.Result tmux(String... args) throws Exception {
-        var cmd = new ArrayList<>(List.of("tmux", "-L", SERVER));
+    private Cli.Result tmux(String... args) throws Exception {
+        var cmd = new ArrayList<>(List.of("tmux", "-L", server));
         cmd.addAll(List.of(args));
         return Cli.run(cmd, Map.of(), null);
     }
 
     /** Runs {@code command} in a new 100x30 tmux session, then prints its exit status and waits. */
-    private static void session(String name, String command) throws Exception {
+    private void session(String name, String command) throws Exception {
         var r = tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30",
                 command + "; echo EXITED $?; sleep 60");
         assertThat(r.exit()).as(r.toString()).isZero();
@@ -51,11 +53,11 @@ class DetachTmuxIT {
         return TestDaemon.REPO.resolve("bin/berth") + " -H " + daemon.host();
     }
 
-    private static String screen(String name) throws Exception {
+    private String screen(String name) throws Exception {
         return tmux("capture-pane", "-p", "-t", name).out();
     }
 
-    private static String awaitScreen(String name, String text) throws Exception {
+    private String awaitScreen(String name, String text) throws Exception {
         String s = "";
         for (int i = 0; i < 100; i++) {
             s = screen(name);

@@ -128,8 +128,10 @@ public final class ExecHandler {
         if (spec.attachStdin()) {
             byte[] keys = tty ? DetachKeys.parse(spec.detachKeys()) : null;
             stdin = Thread.ofVirtual().start(() -> {
-                if (pumpStdin(ex.body(), session, keys)) {
+                if (pumpStdin(ex.body(), session, keys, tty)) {
                     execs.detached(session);
+                    gone.complete(null);
+                } else if (tty) {
                     gone.complete(null);
                 }
             });
@@ -143,11 +145,15 @@ public final class ExecHandler {
         }
     }
 
-    /** Copies the client's input to the process; true if the client typed the detach keys. */
-    private static boolean pumpStdin(InputStream in, ExecService.Session session, byte[] keys) {
+    /**
+     * Copies the client's input to the process; true if the client typed the detach keys. The end of the input
+     * closes the process's stdin; with a TTY it ends the client's attach instead and the process runs on, as in
+     * dockerd (container/stream/attach.go), since a terminal has no end of input to pass on.
+     */
+    private static boolean pumpStdin(InputStream in, ExecService.Session session, byte[] keys, boolean tty) {
         try {
             if (DetachKeys.copy(in, keys, session::writeStdin)) return true;
-            session.closeStdin();
+            if (!tty) session.closeStdin();
         } catch (IOException | InterruptedException e) {
             // the process ended or the client went away
         }
