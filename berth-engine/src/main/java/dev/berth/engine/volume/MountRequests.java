@@ -42,7 +42,7 @@ public final class MountRequests {
         var seen = new HashSet<String>();
         for (MountPoint p : out) {
             if (!seen.add(clean(p.destination()))) {
-                throw EngineException.invalid("Duplicate mount point: %s", p.destination());
+                throw EngineException.invalid("Duplicate mount point: %s", clean(p.destination()));
             }
         }
         for (MountPoint p : inherited) {
