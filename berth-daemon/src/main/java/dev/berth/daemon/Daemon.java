@@ -61,6 +61,7 @@ public final class Daemon implements AutoCloseable {
             var mounts = new dev.berth.engine.volume.ContainerMounts(cfg.dataRoot().resolve("mounts"), volumes, events);
             var containers = new ContainerService(new ContainerStore(cfg.dataRoot().resolve("containers")), images, layers,
                     runtime, new OverlayMounter(), new BundleBuilder().withMounts(mounts), events, cfg.execRoot().resolve("bundles"));
+            containers.bridge(defaultBridge(cfg, runtime));
             containers.restore();
             mounts.retainOnly(containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
 
@@ -91,6 +92,23 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException | InterruptedException | RuntimeException e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * The default bridge network (berth0, 172.30.0.0/16), set up where missing; leases of containers whose task is
+     * gone are released first. Without it (no iproute2 or iptables) containers get a loopback-only namespace.
+     */
+    private static dev.berth.engine.network.BridgeNetwork defaultBridge(DaemonConfig cfg, ConmonRuntime runtime) {
+        var bridge = new dev.berth.engine.network.BridgeNetwork("berth0", "172.30.0.0/16",
+                java.nio.file.Path.of("/run/berth-net/berth0"), cfg.dataRoot());
+        try {
+            bridge.setUp();
+            bridge.reconcile(java.util.Set.copyOf(runtime.tasks()));
+            return bridge;
+        } catch (IOException | RuntimeException e) {
+            log.error("no bridge network: {}", e.getMessage());
+            return null;
         }
     }
 

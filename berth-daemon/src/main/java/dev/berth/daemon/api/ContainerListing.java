@@ -58,6 +58,7 @@ public final class ContainerListing {
         Path dir = containers.logPath(c.id()).getParent();
         Path layer = layersRoot.resolve("containers").resolve(c.id());
         return new ContainerViews.ContainerPaths(dir.resolve("resolv.conf"), dir.resolve("hostname"), dir.resolve("hosts"),
-                containers.logPath(c.id()), Map.of("UpperDir", layer.resolve("upper").toString(), "WorkDir", layer.resolve("work").toString()));
+                containers.logPath(c.id()), Map.of("UpperDir", layer.resolve("upper").toString(), "WorkDir", layer.resolve("work").toString()),
+                containers.bridgeLease(c.id()).orElse(null));
     }
 }

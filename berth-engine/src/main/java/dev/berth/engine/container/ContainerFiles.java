@@ -20,13 +20,18 @@ final class ContainerFiles {
     record Written(Path hostname, Path hosts, Path resolvConf) {}
 
     static Written write(Path dir, String hostname, String domainname, boolean hostNetwork) throws IOException {
+        return write(dir, hostname, domainname, hostNetwork, null);
+    }
+
+    /** As above; {@code ip} is the container's address on its network (its name's line in /etc/hosts), or null. */
+    static Written write(Path dir, String hostname, String domainname, boolean hostNetwork, String ip) throws IOException {
         Path hostnameFile = dir.resolve("hostname");
         Path hostsFile = dir.resolve("hosts");
         Path resolvFile = dir.resolve("resolv.conf");
         AtomicFiles.write(hostnameFile, (hostname + "\n").getBytes(StandardCharsets.UTF_8));
         byte[] hosts = hostNetwork && Files.isReadable(HOST_HOSTS)
                 ? Files.readAllBytes(HOST_HOSTS)
-                : containerHosts(hostname, domainname).getBytes(StandardCharsets.UTF_8);
+                : containerHosts(hostname, domainname, ip).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(hostsFile, hosts);
         AtomicFiles.write(resolvFile, resolvConf());
         return new Written(hostnameFile, hostsFile, resolvFile);
@@ -34,6 +39,11 @@ final class ContainerFiles {
 
     /** Docker's default /etc/hosts for a container without networks: loopback names and the container's own. */
     static String containerHosts(String hostname, String domainname) {
+        return containerHosts(hostname, domainname, null);
+    }
+
+    /** As above, with the container's name on its network address {@code ip} instead of 127.0.1.1 when given. */
+    static String containerHosts(String hostname, String domainname, String ip) {
         String self = domainname == null || domainname.isEmpty() ? hostname : hostname + "." + domainname + " " + hostname;
         return """
                 127.0.0.1\tlocalhost
@@ -42,8 +52,8 @@ final class ContainerFiles {
                 ff00::\tip6-mcastprefix
                 ff02::1\tip6-allnodes
                 ff02::2\tip6-allrouters
-                127.0.1.1\t%s
-                """.formatted(self);
+                %s\t%s
+                """.formatted(ip == null ? "127.0.1.1" : ip, self);
     }
 
     /**

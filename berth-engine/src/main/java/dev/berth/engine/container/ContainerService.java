@@ -62,6 +62,26 @@ public final class ContainerService {
         runtime.exitListener(exit -> Thread.ofVirtual().start(() -> onExit(exit.id(), exit)));
     }
 
+    /** The default bridge network, or null when the daemon runs without one (then only none and host). */
+    private volatile dev.berth.engine.network.BridgeNetwork bridge;
+
+    /** Sets the default bridge network: containers with network mode default or bridge join it. */
+    public void bridge(dev.berth.engine.network.BridgeNetwork b) {
+        this.bridge = b;
+    }
+
+    /** Whether the container joins the default bridge network. */
+    private boolean onBridge(Container c) {
+        String m = c.spec().host().networkMode();
+        return bridge != null && (m == null || m.isEmpty() || "default".equals(m) || "bridge".equals(m));
+    }
+
+    /** The container's address on the default bridge while it runs. */
+    public java.util.Optional<dev.berth.engine.network.BridgeNetwork.Lease> bridgeLease(String id) {
+        var b = bridge;
+        return b == null ? java.util.Optional.empty() : b.leaseOf(id);
+    }
+
     // ---- queries ------------------------------------------------------------------------------------------
 
     public Container get(String idOrName) {
@@ -177,7 +197,9 @@ public final class ContainerService {
             Files.createDirectories(rootfs);
             mounter.mount(layers.mountFor(id), rootfs);
             boolean hostNet = "host".equals(c.spec().host().networkMode());
-            var files = ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet);
+            var lease = onBridge(c) ? bridge.lease(id) : null;
+            var files = ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet,
+                    lease == null ? null : lease.ip());
             bundles.write(c, bundle, rootfs, files);
             Path logPath = logPath(id);
             runtime.create(new Runtime.CreateRequest(id, bundle, logPath, c.config().tty(), c.config().openStdin(),
@@ -192,9 +214,11 @@ public final class ContainerService {
             throw StartErrors.translate(message, e);
         }
         try {
+            var lease = onBridge(c) ? bridge.leaseOf(id).orElse(null) : null;
+            if (lease != null) bridge.plumb(lease, runtime.state(id).map(Runtime.TaskState::pid).orElse(0));
             hubOf(id).connect(runtime.attach(id));
             runtime.start(id);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             runtime.delete(id, true);
             cleanupRun(id, bundle, true);
             saveAndIndex(c.withState(c.state().startFailed(128, e.getMessage())));
@@ -209,6 +233,8 @@ public final class ContainerService {
 
     /** Unmounts and removes the run's bundle; the container's record and writable layer stay. */
     private void cleanupRun(String id, Path bundle, boolean quiet) {
+        var b = bridge;
+        if (b != null) b.release(id);
         try {
             mounter.unmount(bundle.resolve("rootfs"));
             ContainerStore.deleteTree(bundle);

@@ -1,0 +1,111 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The default bridge network (berth0, 172.30.0.0/16): containers get an address, a route through the gateway and
+ * their name in /etc/hosts, reach each other and the host over the bridge only, and leave no veth and no lease
+ * behind after stop, rm, and a container that died while the daemon was down.
+ */
+class BridgeNetworkIT {
+    static final Path LEASES = Path.of("/run/berth-net/berth0");
+    static TestDaemon daemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = TestDaemon.started();
+        daemon.loadBusybox();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) daemon.close();
+    }
+
+    @Test
+    void twoContainers_reachEachOtherByIp_andInspectShowsTheirAddresses() throws Exception {
+        var web = daemon.berth("run", "-d", "busybox", "httpd", "-f", "-p", "80", "-h", "/etc");
+        assertThat(web.exit()).as(web.toString()).isZero();
+        String webId = web.out().strip();
+        String ip = daemon.berth("inspect", "-f", "{{.NetworkSettings.IPAddress}}", webId).out().strip();
+        assertThat(ip).startsWith("172.30.");
+        assertThat(daemon.docker("inspect", "-f",
+                "{{.NetworkSettings.Networks.bridge.IPAddress}} {{.NetworkSettings.Gateway}} {{.NetworkSettings.MacAddress}}", webId).out())
+                .isEqualTo(ip + " 172.30.0.1 02:42:ac:1e:" + mac(ip) + "\n");
+
+        var client = daemon.docker("run", "--rm", "busybox", "sh", "-c",
+                "wget -qO- http://" + ip + "/hostname && ping -c1 -W3 " + ip + " >/dev/null && echo pinged && ip route | grep default");
+        assertThat(client.exit()).as(client.toString()).isZero();
+        assertThat(client.out()).startsWith(webId.substring(0, 12) + "\npinged\ndefault via 172.30.0.1 dev eth0");
+
+        var hosts = daemon.berth("exec", webId, "cat", "/etc/hosts");
+        assertThat(hosts.out()).contains(ip + "\t" + webId.substring(0, 12) + "\n").doesNotContain("127.0.1.1");
+
+        // The host reaches the container over the bridge.
+        var curl = Cli.run(List.of("curl", "-s", "--max-time", "5", "http://" + ip + "/hostname"), java.util.Map.of(), null);
+        assertThat(curl.out()).isEqualTo(webId.substring(0, 12) + "\n");
+
+        assertThat(daemon.berth("rm", "-f", webId).exit()).isZero();
+        assertGone(webId, ip);
+    }
+
+    @Test
+    void stop_releasesTheAddressAndTheVeth_andStartLeasesAgain() throws Exception {
+        String id = daemon.berth("run", "-d", "busybox", "sleep", "300").out().strip();
+        String ip = daemon.berth("inspect", "-f", "{{.NetworkSettings.IPAddress}}", id).out().strip();
+        assertThat(Files.exists(LEASES.resolve(ip))).isTrue();
+        assertThat(links()).contains("vb" + id.substring(0, 11));
+
+        assertThat(daemon.berth("stop", "-t", "1", id).exit()).isZero();
+        assertGone(id, ip);
+        assertThat(daemon.berth("inspect", "-f", "[{{.NetworkSettings.IPAddress}}]", id).out()).isEqualTo("[]\n");
+
+        assertThat(daemon.berth("start", id).exit()).isZero();
+        assertThat(daemon.berth("inspect", "-f", "{{.NetworkSettings.IPAddress}}", id).out()).startsWith("172.30.");
+        assertThat(daemon.berth("rm", "-f", id).exit()).isZero();
+        assertGone(id, ip);
+    }
+
+    @Test
+    void aContainerThatDiedWhileTheDaemonWasDown_leavesNoLeaseAfterRestart() throws Exception {
+        String id = daemon.berth("run", "-d", "busybox", "sleep", "300").out().strip();
+        String ip = daemon.berth("inspect", "-f", "{{.NetworkSettings.IPAddress}}", id).out().strip();
+        String pid = daemon.berth("inspect", "-f", "{{.State.Pid}}", id).out().strip();
+        daemon.kill9();
+        Cli.run(List.of("kill", "-9", pid), java.util.Map.of(), null);
+        Thread.sleep(500);
+        daemon.start();
+        assertGone(id, ip);
+        assertThat(daemon.berth("inspect", "-f", "{{.State.Status}}", id).out()).isEqualTo("exited\n");
+        assertThat(daemon.berth("rm", id).exit()).isZero();
+    }
+
+    @Test
+    void networkNone_hasOnlyLoopback() throws Exception {
+        var r = daemon.berth("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net");
+        assertThat(r.out()).isEqualTo("lo\n");
+    }
+
+    private static void assertGone(String id, String ip) throws Exception {
+        assertThat(links()).doesNotContain("vb" + id.substring(0, 11));
+        if (Files.exists(LEASES.resolve(ip))) {
+            assertThat(Files.readString(LEASES.resolve(ip))).doesNotContain(id);
+        }
+    }
+
+    private static String links() throws Exception {
+        return Cli.run(List.of("ip", "-br", "link"), java.util.Map.of(), null).out();
+    }
+
+    private static String mac(String ip) {
+        String[] p = ip.split("\\.");
+        return String.format("%02x:%02x", Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+    }
+}
