@@ -50,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        EpollRegistrationGuard.apply(ch);
                         ch.pipeline().addLast(new HttpServerCodec());
                         ch.pipeline().addLast(new HttpDispatcher(router, workers));
                     }
