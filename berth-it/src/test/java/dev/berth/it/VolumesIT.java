@@ -35,6 +35,7 @@ class VolumesIT {
         assertThat(w.exit()).as(w.toString()).isZero();
         assertThat(daemon.berth("inspect", "-f", "{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}} {{.RW}}{{end}}", "writer").out())
                 .isEqualTo("volume pgdata /data true\n");
+        assertThat(daemon.docker("inspect", "-f", "{{.HostConfig.Binds}}", "writer").out()).isEqualTo("[pgdata:/data]\n");
         var inUse = daemon.berth("volume", "rm", "pgdata");
         assertThat(inUse.exit()).isEqualTo(1);
         assertThat(inUse.err()).contains("volume is in use");

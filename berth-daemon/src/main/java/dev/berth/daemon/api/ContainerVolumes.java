@@ -25,8 +25,23 @@ public final class ContainerVolumes {
         this.containerIds = containerIds;
     }
 
+    /** A create request's mounts, checked, and its own words for inspect. */
+    record Checked(List<MountPoint> points, Map<String, Object> words) {}
+
     /** Parses and checks Binds, Mounts, Volumes and the image's VOLUMEs; creates nothing. */
-    List<MountPoint> check(JsonNode request) {
+    Checked check(JsonNode request) {
+        var words = new java.util.LinkedHashMap<String, Object>();
+        for (String k : List.of("Binds", "Mounts", "VolumesFrom")) {
+            JsonNode v = request.path("HostConfig").path(k);
+            if (v.isArray() && !v.isEmpty()) words.put(k, dev.berth.api.ApiJson.MAPPER.treeToValue(v, Object.class));
+        }
+        if (request.path("Volumes").isObject() && !request.path("Volumes").isEmpty()) {
+            words.put("Volumes", dev.berth.api.ApiJson.MAPPER.treeToValue(request.path("Volumes"), Object.class));
+        }
+        return new Checked(points(request), words);
+    }
+
+    private List<MountPoint> points(JsonNode request) {
         List<String> imageVolumes = List.of();
         String image = request.path("Image").asString("");
         if (!image.isEmpty()) {
@@ -50,8 +65,24 @@ public final class ContainerVolumes {
         return MountRequests.parse(request, imageVolumes, inherited);
     }
 
-    void attach(String containerId, List<MountPoint> requested, boolean autoRemove) {
-        mounts.attach(containerId, requested, autoRemove);
+    void attach(String containerId, Checked checked, boolean autoRemove) {
+        mounts.attach(containerId, checked.points(), autoRemove, checked.words());
+    }
+
+    /** Inspect as dockerd shows it: Mounts, and HostConfig's Binds, Mounts, VolumesFrom and Config's Volumes as asked. */
+    void decorate(String containerId, tools.jackson.databind.node.ObjectNode tree) {
+        tree.set("Mounts", dev.berth.api.ApiJson.MAPPER.valueToTree(inspect(containerId)));
+        var words = mounts.plan(containerId).requested();
+        if (tree.path("HostConfig").isObject()) {
+            var host = (tools.jackson.databind.node.ObjectNode) tree.path("HostConfig");
+            for (String k : List.of("Binds", "Mounts", "VolumesFrom")) {
+                if (words.containsKey(k)) host.set(k, dev.berth.api.ApiJson.MAPPER.valueToTree(words.get(k)));
+            }
+        }
+        if (tree.path("Config").isObject() && words.containsKey("Volumes")) {
+            ((tools.jackson.databind.node.ObjectNode) tree.path("Config")).set("Volumes",
+                    dev.berth.api.ApiJson.MAPPER.valueToTree(words.get("Volumes")));
+        }
     }
 
     List<Map<String, Object>> inspect(String containerId) {

@@ -127,7 +127,7 @@ public final class ContainersHandler {
             return;
         }
         tools.jackson.databind.node.ObjectNode tree = dev.berth.api.ApiJson.MAPPER.valueToTree(view);
-        tree.set("Mounts", dev.berth.api.ApiJson.MAPPER.valueToTree(volumes.inspect(c.id())));
+        volumes.decorate(c.id(), tree);
         ex.json(200, tree);
     }
 

@@ -26,9 +26,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ContainerMounts {
     /** The file of one container. */
-    public record Plan(List<MountPoint> mounts, boolean autoRemove) {
+    /**
+     * @param requested the request's own words, for inspect: {@code Binds}, {@code Mounts}, {@code VolumesFrom} of
+     *                  HostConfig and {@code Volumes} of Config, as they came
+     */
+    public record Plan(List<MountPoint> mounts, boolean autoRemove, Map<String, Object> requested) {
         public Plan {
             mounts = mounts == null ? List.of() : List.copyOf(mounts);
+            requested = requested == null ? Map.of() : requested;
         }
     }
 
@@ -103,7 +108,7 @@ public final class ContainerMounts {
     }
 
     /** Names anonymous volumes, creates the volumes the container needs, and records its mounts. */
-    public Plan attach(String containerId, List<MountPoint> requested, boolean autoRemove) {
+    public Plan attach(String containerId, List<MountPoint> requested, boolean autoRemove, Map<String, Object> words) {
         var fixed = new ArrayList<MountPoint>();
         for (MountPoint p : requested) {
             if (p.type().equals("volume")) {
@@ -114,14 +119,14 @@ public final class ContainerMounts {
                 fixed.add(p);
             }
         }
-        var plan = new Plan(fixed, autoRemove);
+        var plan = new Plan(fixed, autoRemove, words);
         AtomicFiles.write(root.resolve(containerId + ".json"), Json.write(plan));
         plans.put(containerId, plan);
         return plan;
     }
 
     public Plan plan(String containerId) {
-        return plans.getOrDefault(containerId, new Plan(List.of(), false));
+        return plans.getOrDefault(containerId, new Plan(List.of(), false, Map.of()));
     }
 
     /** Drops the container's record; its volumes stay. */
