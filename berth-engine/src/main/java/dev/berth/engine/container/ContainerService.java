@@ -47,6 +47,8 @@ public final class ContainerService {
      * not followed by a restart, whatever the policy (Docker's ExitOnNext). In memory only, as in Docker.
      */
     private final java.util.Set<String> exitOnNext = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Containers inside a user's restart: their exit is not the end of an --rm container (Docker's HasBeenManuallyRestarted). */
+    private final java.util.Set<String> userRestarts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ConcurrentHashMap<String, AttachHub> hubs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ContainerService(ContainerStore store, ImageService images, LayerStore layers, Runtime runtime,
@@ -279,7 +281,7 @@ public final class ContainerService {
             lock.unlock();
         }
         waiters.exited(id, exit.code());
-        if (c.spec().host().autoRemove() && !restart) {
+        if (c.spec().host().autoRemove() && !restart && !userRestarts.contains(id)) {
             try {
                 remove(id, true);
             } catch (EngineException.NotFound ignored) {
@@ -395,12 +397,17 @@ public final class ContainerService {
 
     public void restart(String idOrName, Integer timeoutSeconds, String signal) {
         Container c = index.find(idOrName);
+        userRestarts.add(c.id()); // an --rm container survives its restart, as in Docker
         try {
-            stop(idOrName, timeoutSeconds, signal);
-        } catch (EngineException.NotModified alreadyStopped) {
-            // restart of a stopped container is a start
+            try {
+                stop(idOrName, timeoutSeconds, signal);
+            } catch (EngineException.NotModified alreadyStopped) {
+                // restart of a stopped container is a start
+            }
+            start(c.id());
+        } finally {
+            userRestarts.remove(c.id());
         }
-        start(c.id());
         events.publish("container", "restart", c.id(), attrs(c));
     }
 

@@ -262,4 +262,20 @@ class ContainerServiceTest {
         assertThat(f.service.get("rr").state().status()).isEqualTo(ContainerState.Status.RUNNING);
         assertThat(f.actions(c.id())).endsWith("start", "restart");
     }
+
+    @Test
+    void restart_ofAnAutoRemoveContainer_keepsIt() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var d = ContainerSpec.HostSettings.DEFAULT;
+        var rm = new ContainerSpec.HostSettings(true, d.networkMode(), d.restartPolicy(), false, false, d.capAdd(),
+                d.capDrop(), d.securityOpt(), 0, false, null);
+        var c = f.service.create("rmr", ServiceFixture.spec(List.of("sleep", "9"), rm));
+        f.service.start(c.id());
+        f.service.restart("rmr", 1, null);
+        assertThat(f.service.get("rmr").state().status()).isEqualTo(ContainerState.Status.RUNNING);
+        f.runtime.exit(c.id(), 0); // its own exit still removes it
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!f.service.list().isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(f.service.list()).isEmpty();
+    }
 }
