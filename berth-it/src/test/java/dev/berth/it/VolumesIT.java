@@ -102,6 +102,20 @@ class VolumesIT {
     }
 
     @Test
+    void volumeEvents_createMountUnmountDestroy() throws Exception {
+        long since = System.currentTimeMillis() / 1000 - 1;
+        assertThat(daemon.berth("run", "--rm", "-v", "evvol:/e", "busybox", "true").exit()).isZero();
+        assertThat(daemon.berth("volume", "rm", "evvol").exit()).isZero();
+        String events = "";
+        for (int i = 0; i < 50 && !events.contains("destroy"); i++) {
+            events = daemon.docker("events", "--since", Long.toString(since), "--until", "0s", "--filter", "type=volume",
+                    "--format", "{{.Action}} {{.Actor.ID}}").out();
+            Thread.sleep(100);
+        }
+        assertThat(events).contains("create evvol\n", "mount evvol\n", "unmount evvol\n", "destroy evvol\n");
+    }
+
+    @Test
     void badInput_isRefused_andCreatesNothing() throws Exception {
         var badName = daemon.berth("run", "--rm", "-v", "bad@name:/x", "busybox", "true");
         assertThat(badName.err()).contains("includes invalid characters for a local volume name");

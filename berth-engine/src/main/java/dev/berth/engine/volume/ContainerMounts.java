@@ -68,6 +68,7 @@ public final class ContainerMounts {
         volumes.usersFrom(this::users);
         events.subscribe(e -> {
             if (e.type().equals("container") && e.action().equals("destroy")) destroyed(e.id());
+            if (e.type().equals("container") && e.action().equals("die")) unmounted(e.id());
         });
     }
 
@@ -81,6 +82,14 @@ public final class ContainerMounts {
         forget(containerId);
         removed.put(containerId, plan);
         if (plan.autoRemove()) Thread.ofVirtual().start(() -> dropAnonymous(containerId));
+    }
+
+    /** dockerd's volume {@code unmount} events when a container stops, after its {@code die} has gone out. */
+    private void unmounted(String containerId) {
+        var names = plan(containerId).mounts().stream().filter(p -> p.type().equals("volume")).map(MountPoint::name).toList();
+        if (names.isEmpty()) return;
+        Thread.ofVirtual().start(() -> names.forEach(n ->
+                events.publish("volume", "unmount", n, Map.of("driver", "local", "container", containerId))));
     }
 
     /** {@code rm -v}, after the removal: the container's anonymous volumes that no other container uses go. */
