@@ -43,6 +43,9 @@ final class VolumeCommands {
         @Option(names = {"-o", "--opt"}, paramLabel = "map", description = "Set driver specific options")
         List<String> options = new ArrayList<>();
 
+        @Option(names = "--name", paramLabel = "string", description = "Specify volume name")
+        String nameFlag;
+
         @Parameters(arity = "0..1", paramLabel = "VOLUME")
         String name;
 
@@ -52,8 +55,12 @@ final class VolumeCommands {
 
         @Override
         int run() {
+            if (name != null && nameFlag != null && !name.equals(nameFlag)) {
+                throw new UsageError("conflicting options: either specify --name or provide positional arg, not both");
+            }
+            String volume = name != null ? name : nameFlag;
             var body = new LinkedHashMap<String, Object>();
-            body.put("Name", name == null ? "" : name);
+            body.put("Name", volume == null ? "" : volume);
             body.put("Driver", driver);
             body.put("DriverOpts", KeyValues.parse(options, "--opt"));
             body.put("Labels", KeyValues.parse(labels, "--label"));
