@@ -261,7 +261,7 @@ public final class ContainerService {
                 if (c == null) runtime.delete(id, true);
                 return;
             }
-            runtime.delete(id, false);
+            deleteExitedTask(id);
             cleanupRun(id, bundleRoot.resolve(id), true);
             boolean userStopped = exitOnNext.remove(id);
             restart = !userStopped && RestartPolicies.shouldRestart(c.spec().host().restartPolicy(), exit.code(),
@@ -286,6 +286,23 @@ public final class ContainerService {
                 remove(id, true);
             } catch (EngineException.NotFound ignored) {
                 // removed by someone else meanwhile
+            }
+        }
+    }
+
+    /**
+     * Removes the runtime's record of a task that exited. A failure here must not keep the exit from being recorded
+     * (the container would show as running forever), so it is logged and the removal forced.
+     */
+    private void deleteExitedTask(String id) {
+        try {
+            runtime.delete(id, false);
+        } catch (Runtime.RuntimeFailure e) {
+            log.warn("removing the exited task of {}: {}; forcing it", id, e.getMessage());
+            try {
+                runtime.delete(id, true);
+            } catch (Runtime.RuntimeFailure again) {
+                log.warn("forced removal of the task of {} failed too: {}", id, again.getMessage());
             }
         }
     }

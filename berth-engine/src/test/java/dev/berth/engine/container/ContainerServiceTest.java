@@ -278,4 +278,16 @@ class ContainerServiceTest {
         while (!f.service.list().isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
         assertThat(f.service.list()).isEmpty();
     }
+
+    @Test
+    void exit_isRecorded_evenWhenTheRuntimeFailsToRemoveTheTask() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("ee", ServiceFixture.spec(List.of("true")));
+        f.service.start(c.id());
+        f.runtime.failNextDelete = "runc delete: container is still running";
+        f.runtime.exit(c.id(), 3);
+        var done = f.await(c.id(), x -> x.state().status() == ContainerState.Status.EXITED);
+        assertThat(done.state().exitCode()).isEqualTo(3);
+        assertThat(f.runtime.calls).contains("delete " + c.id() + " force");
+    }
 }

@@ -26,6 +26,8 @@ final class FakeRuntime implements Runtime {
     private int nextPid = 1000;
     /** When set, the next create fails with this message, as runc's does. */
     volatile String failNextCreate;
+    /** When set, the next delete without force fails with this message. */
+    volatile String failNextDelete;
 
     void ignore(String id, int signal) {
         ignored.put(id, signal);
@@ -103,7 +105,12 @@ final class FakeRuntime implements Runtime {
 
     @Override
     public void delete(String id, boolean force) {
-        calls.add("delete " + id);
+        calls.add("delete " + id + (force ? " force" : ""));
+        if (!force && failNextDelete != null) {
+            String m = failNextDelete;
+            failNextDelete = null;
+            throw new RuntimeFailure(m);
+        }
         if (force && running(id)) exit(id, 137);
         tasks.remove(id);
         exits.remove(id);
