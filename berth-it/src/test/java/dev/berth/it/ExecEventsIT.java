@@ -153,6 +153,8 @@ class ExecEventsIT {
         Instant t0 = Instant.now();
         assertThat(daemon.berth("tag", "busybox", "evtag:1").exit()).isZero();
         assertThat(daemon.berth("rmi", "evtag:1").exit()).isZero();
+        assertThat(daemon.docker("tag", "busybox", "evorg/evtag:2").exit()).isZero();
+        assertThat(daemon.docker("rmi", "evorg/evtag:2").exit()).isZero();
         assertThat(daemon.berth("run", "--name", "evy", "busybox", "sh", "-c", "exit 7").exit()).isEqualTo(7);
         assertThat(daemon.berth("rename", "evy", "evz").exit()).isZero();
         assertThat(daemon.berth("rm", "evz").exit()).isZero();
@@ -162,7 +164,7 @@ class ExecEventsIT {
         var images = daemon.docker("events", "--since", since, "--until", "0s", "--filter", "type=image",
                 "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}");
         assertThat(images.exit()).as(images.toString()).isZero();
-        assertThat(images.out()).contains("image tag evtag:1\n").contains("image untag ");
+        assertThat(images.out()).contains("image tag evtag:1\n").contains("image tag evorg/evtag:2\n").contains("image untag ");
 
         var dies = daemon.berth("events", "--since", since, "--until", "0s", "--filter", "event=die",
                 "--filter", "container=evy", "--format", "{{.Actor.Attributes.exitCode}}");

@@ -125,7 +125,9 @@ public final class ImagesHandler {
 
     /** The tag as the image lists it (Docker's familiar form, "foo:latest"), or as given if not listed. */
     private static String familiar(Image image, String reference) {
-        String withTag = reference.lastIndexOf(':') > reference.lastIndexOf('/') ? reference : reference + ":latest";
+        String r = reference.startsWith("docker.io/") ? reference.substring("docker.io/".length()) : reference;
+        if (r.startsWith("library/")) r = r.substring("library/".length());
+        String withTag = r.lastIndexOf(':') > r.lastIndexOf('/') ? r : r + ":latest";
         return image.repoTags().stream().filter(t -> t.equals(withTag) || t.endsWith("/" + withTag)).findFirst().orElse(withTag);
     }
 
