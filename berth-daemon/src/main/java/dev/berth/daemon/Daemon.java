@@ -62,7 +62,10 @@ public final class Daemon implements AutoCloseable {
             var containers = new ContainerService(new ContainerStore(cfg.dataRoot().resolve("containers")), images, layers,
                     runtime, new OverlayMounter(), new BundleBuilder().withMounts(mounts), events, cfg.execRoot().resolve("bundles"));
             containers.bridge(defaultBridge(cfg, runtime));
+            var ports = new dev.berth.engine.network.PublishedPorts(cfg.dataRoot().resolve("ports"));
+            containers.ports(ports);
             containers.restore();
+            containers.reopenPorts();
             mounts.retainOnly(containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
 
             var router = new Router();
@@ -71,6 +74,7 @@ public final class Daemon implements AutoCloseable {
                     cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot()))).withVolumes(volumesHandler::diskUsage)
                     .register(router);
             new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")), events)
+                    .withPorts(new dev.berth.daemon.api.ContainerPorts(ports, images))
                     .withVolumes(new dev.berth.daemon.api.ContainerVolumes(mounts, images, id -> containers.get(id).id())).register(router);
             volumesHandler.register(router);
             new dev.berth.daemon.api.ContainerControlsHandler(new dev.berth.engine.container.ContainerControls(containers,

@@ -41,6 +41,14 @@ public final class ContainersHandler {
         this.events = events;
     }
 
+    /** Published ports (issue #5); null in handlers built without them. */
+    private volatile ContainerPorts ports;
+
+    public ContainersHandler withPorts(ContainerPorts p) {
+        this.ports = p;
+        return this;
+    }
+
     public ContainersHandler withVolumes(ContainerVolumes v) {
         this.volumes = v;
         return this;
@@ -82,7 +90,9 @@ public final class ContainersHandler {
         if (raw == null || raw.isNull()) throw EngineException.invalid("config cannot be empty in order to create a container");
         ContainerCreateRequest req = dev.berth.api.ApiJson.MAPPER.treeToValue(raw, ContainerCreateRequest.class);
         var mountPoints = volumes == null ? null : volumes.check(raw);
+        var bindings = ports == null ? null : ports.check(raw);
         Container c = containers.create(ex.query("name"), ContainerViews.spec(req));
+        if (ports != null) ports.attach(c.id(), bindings);
         if (volumes != null) {
             try {
                 volumes.attach(c.id(), mountPoints, c.spec().host().autoRemove());
@@ -106,13 +116,18 @@ public final class ContainersHandler {
                 .limit(limit != null && limit > 0 ? limit : Long.MAX_VALUE)
                 .toList();
         var summaries = rows.stream().map(c -> ContainerViews.summary(c, size ? containers.sizeRw(c.id()) : null)).toList();
-        if (volumes == null) {
+        if (volumes == null && ports == null) {
             ex.json(200, summaries);
             return;
         }
         var out = dev.berth.api.ApiJson.MAPPER.createArrayNode();
         for (int i = 0; i < rows.size(); i++) {
             tools.jackson.databind.node.ObjectNode tree = dev.berth.api.ApiJson.MAPPER.valueToTree(summaries.get(i));
+            if (ports != null) ports.decorateSummary(rows.get(i).id(), tree);
+            if (volumes == null) {
+                out.add(tree);
+                continue;
+            }
             tree.set("Mounts", dev.berth.api.ApiJson.MAPPER.valueToTree(volumes.inspect(rows.get(i).id())));
             out.add(tree);
         }
@@ -122,11 +137,16 @@ public final class ContainersHandler {
     private void inspect(Exchange ex) {
         Container c = containers.get(ex.param("id"));
         var view = ContainerViews.inspect(c, listing.paths(c), ex.queryBool("size") ? containers.sizeRw(c.id()) : null);
-        if (volumes == null) {
+        if (volumes == null && ports == null) {
             ex.json(200, view);
             return;
         }
         tools.jackson.databind.node.ObjectNode tree = dev.berth.api.ApiJson.MAPPER.valueToTree(view);
+        if (ports != null) ports.decorateInspect(c.id(), tree);
+        if (volumes == null) {
+            ex.json(200, tree);
+            return;
+        }
         volumes.decorate(c.id(), tree);
         ex.json(200, tree);
     }

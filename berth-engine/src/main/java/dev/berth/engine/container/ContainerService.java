@@ -78,6 +78,29 @@ public final class ContainerService {
         return bridge != null && (m == null || m.isEmpty() || "default".equals(m) || "bridge".equals(m));
     }
 
+    /** Published ports of containers on the default bridge, or null without them. */
+    private volatile dev.berth.engine.network.PublishedPorts ports;
+
+    /** Sets the published ports served for containers on the default bridge. */
+    public void ports(dev.berth.engine.network.PublishedPorts p) {
+        this.ports = p;
+    }
+
+    /** After {@link #restore}: serves again the published ports of the containers that run. */
+    public void reopenPorts() {
+        var p = ports;
+        if (p == null) return;
+        for (Container c : index.all()) {
+            if (!c.state().isRunning()) continue;
+            var lease = bridgeLease(c.id());
+            try {
+                if (lease.isPresent()) p.open(c.id(), lease.get().ip());
+            } catch (RuntimeException e) {
+                log.error("publishing the ports of {} again: {}", c.id(), e.getMessage());
+            }
+        }
+    }
+
     /** The container's address on the default bridge while it runs. */
     public java.util.Optional<dev.berth.engine.network.BridgeNetwork.Lease> bridgeLease(String id) {
         var b = bridge;
@@ -218,6 +241,7 @@ public final class ContainerService {
         try {
             var lease = onBridge(c) ? bridge.leaseOf(id).orElse(null) : null;
             if (lease != null) bridge.plumb(lease, runtime.state(id).map(Runtime.TaskState::pid).orElse(0));
+            if (lease != null && ports != null) ports.open(id, lease.ip());
             hubOf(id).connect(runtime.attach(id));
             runtime.start(id);
         } catch (IOException | RuntimeException e) {
@@ -235,6 +259,8 @@ public final class ContainerService {
 
     /** Unmounts and removes the run's bundle; the container's record and writable layer stay. */
     private void cleanupRun(String id, Path bundle, boolean quiet) {
+        var p = ports;
+        if (p != null) p.close(id);
         var b = bridge;
         if (b != null) b.release(id);
         try {
@@ -553,6 +579,7 @@ public final class ContainerService {
     private void removeLocked(Container c) {
         runtime.delete(c.id(), true);
         cleanupRun(c.id(), bundleRoot.resolve(c.id()), false);
+        if (ports != null) ports.forget(c.id());
         layers.remove(c.id());
         store.delete(c.id());
         index.remove(c);

@@ -1,0 +1,137 @@
+package dev.berth.daemon.api;
+
+import dev.berth.common.EngineException;
+import dev.berth.engine.network.PublishedPorts;
+import dev.berth.image.ImageService;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Published ports on the API: {@code HostConfig.PortBindings} and {@code PublishAllPorts} (the ports of
+ * {@code Config.ExposedPorts} and the image's EXPOSE, each on an ephemeral host port) read at create; the bindings
+ * shown in {@code HostConfig.PortBindings}, what is served in {@code NetworkSettings.Ports} and in the list's
+ * {@code Ports}. Only containers on the default bridge publish; other network modes ignore the bindings.
+ */
+public final class ContainerPorts {
+    private final PublishedPorts ports;
+    private final ImageService images;
+
+    public ContainerPorts(PublishedPorts ports, ImageService images) {
+        this.ports = ports;
+        this.images = images;
+    }
+
+    /** The bindings a create request asks for; a bad one is a 400 before anything is created. */
+    List<PublishedPorts.Binding> check(JsonNode raw) {
+        var out = new ArrayList<PublishedPorts.Binding>();
+        JsonNode host = raw.path("HostConfig");
+        String mode = host.path("NetworkMode").asString("");
+        if (!(mode.isEmpty() || "default".equals(mode) || "bridge".equals(mode))) return out;
+        JsonNode pb = host.path("PortBindings");
+        var bound = new LinkedHashSet<String>();
+        if (pb.isObject()) {
+            for (var e : pb.properties()) {
+                String[] key = parseKey(e.getKey());
+                bound.add(key[0] + "/" + key[1]);
+                JsonNode list = e.getValue();
+                if (list == null || list.isNull() || list.isEmpty()) {
+                    out.add(binding(key, "", ""));
+                    continue;
+                }
+                for (JsonNode b : list) out.add(binding(key, b.path("HostIp").asString(""), b.path("HostPort").asString("")));
+            }
+        }
+        if (host.path("PublishAllPorts").asBoolean(false)) {
+            var exposed = new LinkedHashSet<String>();
+            JsonNode ep = raw.path("ExposedPorts");
+            if (ep.isObject()) ep.propertyNames().forEach(exposed::add);
+            try {
+                var cfg = images.resolve(raw.path("Image").asString("")).config();
+                if (cfg != null && cfg.exposedPorts() != null) exposed.addAll(cfg.exposedPorts());
+            } catch (EngineException.NotFound ignored) {
+                // create says so
+            }
+            for (String p : exposed) {
+                String[] key = parseKey(p);
+                if (bound.add(key[0] + "/" + key[1])) out.add(binding(key, "", ""));
+            }
+        }
+        return out;
+    }
+
+    void attach(String id, List<PublishedPorts.Binding> bindings) {
+        ports.save(id, bindings);
+    }
+
+    /** The list's {@code Ports}: what is served, as dockerd lists it. */
+    void decorateSummary(String id, ObjectNode tree) {
+        var rows = new ArrayList<Map<String, Object>>();
+        for (var a : ports.active(id)) {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("IP", a.hostIp());
+            m.put("PrivatePort", a.binding().containerPort());
+            m.put("PublicPort", a.hostPort());
+            m.put("Type", a.binding().proto());
+            rows.add(m);
+        }
+        tree.set("Ports", dev.berth.api.ApiJson.MAPPER.valueToTree(rows));
+    }
+
+    /** Inspect's {@code HostConfig.PortBindings} and {@code NetworkSettings.Ports}. */
+    void decorateInspect(String id, ObjectNode tree) {
+        var requested = new LinkedHashMap<String, List<Map<String, String>>>();
+        for (var b : ports.requested(id)) {
+            requested.computeIfAbsent(b.key(), k -> new ArrayList<>())
+                    .add(hostPort(b.hostIp(), b.hostPort() == 0 ? "" : Integer.toString(b.hostPort())));
+        }
+        if (tree.get("HostConfig") instanceof ObjectNode hc) hc.set("PortBindings", dev.berth.api.ApiJson.MAPPER.valueToTree(requested));
+        var served = new LinkedHashMap<String, List<Map<String, String>>>();
+        for (var a : ports.active(id)) {
+            served.computeIfAbsent(a.binding().key(), k -> new ArrayList<>())
+                    .add(hostPort(a.hostIp(), Integer.toString(a.hostPort())));
+        }
+        if (tree.get("NetworkSettings") instanceof ObjectNode ns) ns.set("Ports", dev.berth.api.ApiJson.MAPPER.valueToTree(served));
+    }
+
+    /** {"HostIp": ..., "HostPort": ...} in Docker's order. */
+    private static Map<String, String> hostPort(String ip, String port) {
+        var m = new LinkedHashMap<String, String>();
+        m.put("HostIp", ip);
+        m.put("HostPort", port);
+        return m;
+    }
+
+    private static String[] parseKey(String key) {
+        String[] parts = key.split("/", 2);
+        String proto = parts.length == 2 ? parts[1] : "tcp";
+        if (!"tcp".equals(proto)) {
+            if ("udp".equals(proto) || "sctp".equals(proto)) throw EngineException.invalid("publishing %s ports is not supported yet: %s", proto, key);
+            throw EngineException.invalid("invalid port specification: \"%s\"", key);
+        }
+        port(parts[0], key, false);
+        return new String[] {parts[0], proto};
+    }
+
+    private static PublishedPorts.Binding binding(String[] key, String hostIp, String hostPort) {
+        if (!hostIp.isEmpty() && !hostIp.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            throw EngineException.invalid("invalid IP address: %s", hostIp);
+        }
+        int hp = hostPort.isEmpty() ? 0 : port(hostPort, hostPort, true);
+        return new PublishedPorts.Binding(port(key[0], key[0], false), key[1], hostIp, hp);
+    }
+
+    private static int port(String s, String what, boolean zeroOk) {
+        try {
+            int p = Integer.parseInt(s);
+            if (p < (zeroOk ? 0 : 1) || p > 65535) throw new NumberFormatException();
+            return p;
+        } catch (NumberFormatException e) {
+            throw EngineException.invalid("invalid port specification: \"%s\"", what);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.berth.engine.network;
+
+import dev.berth.common.AtomicFiles;
+import dev.berth.common.EngineException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Published ports ({@code -p}, {@code -P}) of containers on the default bridge, served by a userland proxy in the
+ * daemon (as dockerd's docker-proxy): a listening socket per binding on the host's address, each connection copied
+ * both ways to the container's address. Being a real socket it answers on the host's loopback and on its other
+ * addresses alike, and a port in use is refused when the container starts ("port is already allocated"), before
+ * the container runs. The bindings asked for at create are kept in {@code <dir>/<id>} (one line per binding,
+ * written atomically); the sockets live while the container runs and are opened again by the next daemon for the
+ * containers that still run. TCP only for now.
+ */
+public final class PublishedPorts {
+    private static final Logger log = LoggerFactory.getLogger(PublishedPorts.class);
+
+    /** A binding as asked for: hostPort 0 means an ephemeral port, hostIp "" all of the host's addresses. */
+    public record Binding(int containerPort, String proto, String hostIp, int hostPort) {
+        public String key() { return containerPort + "/" + proto; }
+    }
+
+    /** A binding as served: the host address and port actually listened on. */
+    public record Active(Binding binding, String hostIp, int hostPort) {}
+
+    private record Open(Active active, ServerSocket socket) {}
+
+    private final Path dir;
+    private final ConcurrentHashMap<String, List<Open>> open = new ConcurrentHashMap<>();
+
+    public PublishedPorts(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+        AtomicFiles.sweepTemporaries(dir);
+    }
+
+    /** Records the bindings of a new container (nothing is written for none). */
+    public void save(String id, List<Binding> bindings) {
+        if (bindings.isEmpty()) return;
+        var sb = new StringBuilder();
+        for (var b : bindings) sb.append(b.containerPort()).append(' ').append(b.proto()).append(' ')
+                .append(b.hostIp().isEmpty() ? "-" : b.hostIp()).append(' ').append(b.hostPort()).append('\n');
+        AtomicFiles.write(dir.resolve(id), sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The bindings asked for at create. */
+    public List<Binding> requested(String id) {
+        try {
+            var out = new ArrayList<Binding>();
+            for (String line : Files.readAllLines(dir.resolve(id))) {
+                String[] f = line.trim().split(" ");
+                if (f.length != 4) continue;
+                out.add(new Binding(Integer.parseInt(f[0]), f[1], "-".equals(f[2]) ? "" : f[2], Integer.parseInt(f[3])));
+            }
+            return out;
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** What is served now for the container; empty when it does not run. */
+    public List<Active> active(String id) {
+        var o = open.get(id);
+        return o == null ? List.of() : o.stream().map(Open::active).toList();
+    }
+
+    /**
+     * Listens on every binding of the container and forwards to {@code containerIp}. All or nothing: when one port
+     * cannot be had the others are closed again and the error names the port.
+     */
+    public void open(String id, String containerIp) {
+        var bindings = requested(id);
+        if (bindings.isEmpty()) return;
+        close(id);
+        var opened = new ArrayList<Open>();
+        try {
+            for (var b : bindings) {
+                String ip = b.hostIp().isEmpty() ? "0.0.0.0" : b.hostIp();
+                var server = new ServerSocket();
+                server.setReuseAddress(true);
+                try {
+                    server.bind(new InetSocketAddress(ip, b.hostPort()), 128);
+                } catch (IOException e) {
+                    server.close();
+                    throw EngineException.failure("driver failed programming external connectivity on endpoint: "
+                            + "Bind for %s:%d failed: port is already allocated (%s)", ip, b.hostPort(), e.getMessage());
+                }
+                var o = new Open(new Active(b, ip, server.getLocalPort()), server);
+                opened.add(o);
+                var target = new InetSocketAddress(containerIp, b.containerPort());
+                Thread.ofVirtual().name("port-" + server.getLocalPort()).start(() -> accept(server, target));
+            }
+        } catch (IOException | RuntimeException e) {
+            opened.forEach(PublishedPorts::closeQuietly);
+            if (e instanceof EngineException ee) throw ee;
+            throw EngineException.failure("publishing ports: %s", e.getMessage());
+        }
+        open.put(id, List.copyOf(opened));
+    }
+
+    /** Stops serving the container's ports. Idempotent. */
+    public void close(String id) {
+        var o = open.remove(id);
+        if (o != null) o.forEach(PublishedPorts::closeQuietly);
+    }
+
+    /** Forgets a removed container's bindings. */
+    public void forget(String id) {
+        close(id);
+        try {
+            Files.deleteIfExists(dir.resolve(id));
+        } catch (IOException e) {
+            log.warn("forgetting the ports of {}: {}", id, e.getMessage());
+        }
+    }
+
+    private static void accept(ServerSocket server, InetSocketAddress target) {
+        while (!server.isClosed()) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            Thread.ofVirtual().start(() -> relay(client, target));
+        }
+    }
+
+    private static void relay(Socket client, InetSocketAddress target) {
+        try (client; var upstream = new Socket()) {
+            upstream.connect(target, 5000);
+            var back = Thread.ofVirtual().start(() -> pump(upstream, client));
+            pump(client, upstream);
+            back.join();
+        } catch (IOException e) {
+            log.debug("port proxy to {}: {}", target, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pump(Socket from, Socket to) {
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            in.transferTo(out);
+            out.flush();
+            to.shutdownOutput();
+        } catch (IOException e) {
+            try {
+                to.close();
+                from.close();
+            } catch (IOException ignored) {
+                // both ends go
+            }
+        }
+    }
+
+    private static void closeQuietly(Open o) {
+        try {
+            o.socket().close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

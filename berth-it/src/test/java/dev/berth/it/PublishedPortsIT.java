@@ -1,0 +1,89 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Published ports of containers on the default bridge: busybox httpd reached through 127.0.0.1:hostPort, shown by
+ * {@code docker ps}, {@code docker port} and inspect; a port in use refused with its number and nothing left
+ * running; ports freed on stop, served again after a kill -9 of the daemon.
+ */
+class PublishedPortsIT {
+    static TestDaemon daemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = TestDaemon.started();
+        daemon.loadBusybox();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) daemon.close();
+    }
+
+    @Test
+    void publishedPort_answersOnLoopback_isListed_andFreedOnStop() throws Exception {
+        var run = daemon.docker("run", "-d", "--name", "web", "-p", "127.0.0.1:18181:80", "-p", "81",
+                "busybox", "sh", "-c", "httpd -p 81 -h /etc; exec httpd -f -p 80 -h /etc");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        String short12 = run.out().strip().substring(0, 12);
+        assertThat(curl("http://127.0.0.1:18181/hostname")).isEqualTo(short12 + "\n");
+
+        var port = daemon.docker("port", "web");
+        assertThat(port.out()).startsWith("80/tcp -> 127.0.0.1:18181\n81/tcp -> 0.0.0.0:");
+        String ephemeral = daemon.docker("port", "web", "81").out().strip().replaceAll(".*:", "");
+        assertThat(curl("http://127.0.0.1:" + ephemeral + "/hostname")).isEqualTo(short12 + "\n");
+        assertThat(daemon.docker("ps", "--format", "{{.Ports}}").out())
+                .isEqualTo("127.0.0.1:18181->80/tcp, 0.0.0.0:" + ephemeral + "->81/tcp\n");
+        assertThat(daemon.berth("inspect", "-f", "{{json .HostConfig.PortBindings}}", "web").out())
+                .isEqualTo("{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"18181\"}],\"81/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"\"}]}\n");
+
+        // A second container asking for the same port is refused, names the port and does not run.
+        var clash = daemon.docker("run", "-d", "--name", "clash", "-p", "127.0.0.1:18181:80", "busybox", "httpd", "-f", "-p", "80");
+        assertThat(clash.exit()).isNotZero();
+        assertThat(clash.err()).contains("127.0.0.1:18181").contains("port is already allocated");
+        assertThat(daemon.docker("inspect", "-f", "{{.State.Running}}", "clash").out()).isEqualTo("false\n");
+
+        // The daemon dies and comes back: the container still runs and its port answers again.
+        daemon.kill9();
+        daemon.start();
+        assertThat(curl("http://127.0.0.1:18181/hostname")).isEqualTo(short12 + "\n");
+
+        assertThat(daemon.docker("stop", "-t", "1", "web").exit()).isZero();
+        assertThat(curl("http://127.0.0.1:18181/hostname")).isEmpty();
+        assertThat(daemon.docker("ps", "-a", "--filter", "name=web", "--format", "[{{.Ports}}]").out()).isEqualTo("[]\n");
+        assertThat(daemon.berth("rm", "-f", "web", "clash").exit()).isZero();
+    }
+
+    @Test
+    void publishAll_publishesExposedPorts_onEphemeralPorts() throws Exception {
+        var run = daemon.berth("run", "-d", "-P", "--expose", "8080", "busybox", "httpd", "-f", "-p", "8080", "-h", "/etc");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        String id = run.out().strip();
+        String hostPort = daemon.docker("port", id, "8080").out().strip().replaceAll(".*:", "");
+        assertThat(Integer.parseInt(hostPort)).isPositive();
+        assertThat(curl("http://127.0.0.1:" + hostPort + "/hostname")).isEqualTo(id.substring(0, 12) + "\n");
+        assertThat(daemon.berth("rm", "-f", id).exit()).isZero();
+    }
+
+    @Test
+    void badPorts_areRefused_andCreateNothing() throws Exception {
+        var udp = daemon.docker("run", "--rm", "-p", "53/udp", "busybox", "true");
+        assertThat(udp.exit()).isNotZero();
+        assertThat(udp.err()).contains("udp");
+        var api = daemon.request("POST", "/containers/create",
+                "{\"Image\":\"busybox\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"99999\"}]}}}");
+        assertThat(api).contains("invalid port specification");
+        assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
+    }
+
+    private static String curl(String url) throws Exception {
+        return Cli.run(List.of("curl", "-s", "--max-time", "5", url), Map.of(), null).out();
+    }
+}
