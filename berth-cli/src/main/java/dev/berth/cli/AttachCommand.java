@@ -35,6 +35,7 @@ final class AttachCommand extends CliCommand {
         if (state.path("Paused").asBoolean()) throw new Failure(1, "You cannot attach to a paused container, unpause it first");
         boolean tty = inspect.path("Config").path("Tty").asBoolean();
         boolean stdin = !noStdin && inspect.path("Config").path("OpenStdin").asBoolean();
+        TerminalSession.requireTerminal(stdin, tty);
         try (Attachment attachment = Attachment.open(session, id, tty, stdin, detachKeys);
                 Response exit = client().stream("POST", "/containers/" + id + "/wait" + Query.of().add("condition", "next-exit"));
                 TerminalSession terminal = tty ? TerminalSession.open(client(), "/containers/" + id + "/resize", stdin) : null) {

@@ -50,6 +50,7 @@ final class ExecCommand extends CliCommand {
 
     @Override
     int run() throws Exception {
+        if (!detach) TerminalSession.requireTerminal(interactive, tty);
         var body = new LinkedHashMap<String, Object>();
         body.put("User", user == null ? "" : user);
         body.put("Privileged", privileged);

@@ -39,6 +39,7 @@ class RunCommand extends CliCommand {
 
     @Override
     int run() throws Exception {
+        if (!detach) TerminalSession.requireTerminal(options.interactive, options.tty);
         String id = ContainerCreation.create(session, options, image, command, !detach);
         if (detach) {
             start(id);

@@ -37,6 +37,7 @@ final class StartCommand extends CliCommand {
         var inspect = client().get("/containers/" + name + "/json");
         String id = inspect.get("Id").asString();
         boolean tty = inspect.path("Config").path("Tty").asBoolean(false);
+        TerminalSession.requireTerminal(interactive, tty);
         try (Attachment attachment = Attachment.open(session, id, tty, interactive);
                 Response exit = client().stream("POST", "/containers/" + id + "/wait" + Query.of().add("condition", "next-exit"));
                 TerminalSession terminal = tty ? TerminalSession.open(client(), "/containers/" + id + "/resize", interactive) : null) {

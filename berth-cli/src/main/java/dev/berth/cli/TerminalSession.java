@@ -33,6 +33,14 @@ final class TerminalSession implements AutoCloseable {
         return new TerminalSession(client, resizePath, restore);
     }
 
+    /**
+     * Docker's CheckTty: a TTY with stdin attached needs a terminal on our stdin, or keys could not be passed as typed
+     * (piped input would be echoed and mangled by the container's terminal).
+     */
+    static void requireTerminal(boolean stdinAttached, boolean tty) {
+        if (tty && stdinAttached && !Terminal.isTerminal(STDIN)) throw new Failure(1, "the input device is not a TTY");
+    }
+
     /** The size of our terminal as {@code [rows, columns]} for HostConfig.ConsoleSize, or null when there is none. */
     static int[] currentSize() {
         Terminal.Size s = Terminal.size(STDOUT);

@@ -78,8 +78,23 @@ class LiveCommandsTest {
     }
 
     @Test
+    void aTtyWithStdin_needsATerminal() {
+        // Under the test runner stdin is a pipe: refused before anything is sent to a daemon.
+        var run = CliUnitTest.berth(Map.of("BERTH_HOST", "unix:///nonexistent/b.sock"), "run", "-it", "busybox", "sh");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("the input device is not a TTY\n");
+        var exec = CliUnitTest.berth(Map.of("BERTH_HOST", "unix:///nonexistent/b.sock"), "exec", "-it", "web", "sh");
+        assertThat(exec.err()).isEqualTo("the input device is not a TTY\n");
+        // Detached, or without -i, nothing is read from the terminal, so no terminal is needed.
+        assertThat(CliUnitTest.berth(Map.of("BERTH_HOST", "unix:///nonexistent/b.sock"), "run", "-d", "-it", "busybox").err())
+                .contains("Cannot connect");
+        assertThat(CliUnitTest.berth(Map.of("BERTH_HOST", "unix:///nonexistent/b.sock"), "run", "-t", "busybox").err())
+                .contains("Cannot connect");
+    }
+
+    @Test
     void execArguments_afterTheContainerBelongToTheCommand() {
-        var r = CliUnitTest.berth(Map.of("BERTH_HOST", "unix:///nonexistent/b.sock"), "exec", "-it", "web", "sh", "-c", "ls -l");
+        var r = CliUnitTest.berth(Map.of("BERTH_HOST", "unix:///nonexistent/b.sock"), "exec", "-i", "web", "sh", "-c", "ls -l");
         assertThat(r.err()).contains("Cannot connect");
         var missing = CliUnitTest.berth(Map.of(), "exec", "web");
         assertThat(missing.exit()).isEqualTo(125);
