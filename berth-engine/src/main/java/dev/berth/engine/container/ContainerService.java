@@ -551,6 +551,7 @@ public final class ContainerService {
         var lock = index.lock(c.id());
         lock.lock();
         int exitCode;
+        boolean wasRunning;
         try {
             c = current(c.id(), idOrName);
             if (c.state().isRunning() && !force) {
@@ -560,7 +561,7 @@ public final class ContainerService {
             if (c.state().status() == ContainerState.Status.REMOVING) {
                 throw EngineException.conflict("removal of container %s is already in progress", c.id());
             }
-            boolean wasRunning = c.state().isRunning();
+            wasRunning = c.state().isRunning();
             restarts.forget(c.id());
             exitOnNext.remove(c.id());
             c = c.withState(c.state().withStatus(ContainerState.Status.REMOVING));
@@ -571,6 +572,15 @@ public final class ContainerService {
             lock.unlock();
         }
         hubs.remove(c.id());
+        if (wasRunning) {
+            // rm -f of a running container: Docker reports the SIGKILL and the death before the destroy.
+            var killed = attrs(c);
+            killed.put("signal", "9");
+            events.publish("container", "kill", c.id(), killed);
+            var died = attrs(c);
+            died.put("exitCode", Integer.toString(exitCode));
+            events.publish("container", "die", c.id(), died);
+        }
         events.publish("container", "destroy", c.id(), attrs(c));
         waiters.removed(c.id(), exitCode);
     }

@@ -290,4 +290,15 @@ class ContainerServiceTest {
         assertThat(done.state().exitCode()).isEqualTo(3);
         assertThat(f.runtime.calls).contains("delete " + c.id() + " force");
     }
+
+    @Test
+    void forcedRemovalOfARunningContainer_reportsKillAndDieBeforeDestroy() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("doomed", ServiceFixture.spec(List.of("sleep", "300")));
+        f.service.start(c.id());
+        f.service.remove("doomed", true);
+        assertThat(f.actions(c.id())).containsSubsequence("start", "kill", "die", "destroy");
+        assertThat(f.events).filteredOn(e -> e.action().equals("die")).singleElement()
+                .satisfies(e -> assertThat(e.attributes()).containsEntry("exitCode", "137"));
+    }
 }
