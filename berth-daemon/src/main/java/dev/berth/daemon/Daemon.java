@@ -61,7 +61,8 @@ public final class Daemon implements AutoCloseable {
             var mounts = new dev.berth.engine.volume.ContainerMounts(cfg.dataRoot().resolve("mounts"), volumes, events);
             var containers = new ContainerService(new ContainerStore(cfg.dataRoot().resolve("containers")), images, layers,
                     runtime, new OverlayMounter(), new BundleBuilder().withMounts(mounts), events, cfg.execRoot().resolve("bundles"));
-            containers.bridge(defaultBridge(cfg, runtime));
+            var bridge = defaultBridge(cfg, runtime);
+            containers.bridge(bridge);
             var ports = new dev.berth.engine.network.PublishedPorts(cfg.dataRoot().resolve("ports"));
             containers.ports(ports);
             containers.restore();
@@ -88,6 +89,7 @@ public final class Daemon implements AutoCloseable {
                             new dev.berth.engine.container.ContainerControls(containers, dev.berth.sys.cgroups.Cgroups.host()), events)).register(router);
             new ExecHandler(new ExecService(containers, runtime, events, cfg.execRoot().resolve("bundles"))).register(router);
             new EventsHandler(events).register(router);
+            new dev.berth.daemon.api.NetworksHandler(containers, bridge).register(router);
 
             var server = new ApiServer(router);
             for (String host : cfg.hosts()) server.listen(host);

@@ -88,6 +88,23 @@ class BridgeNetworkIT {
     }
 
     @Test
+    void networkLsAndInspect_showTheBuiltInNetworks_andTheContainersOnTheBridge() throws Exception {
+        var ls = daemon.docker("network", "ls", "--format", "{{.Name}} {{.Driver}} {{.Scope}}");
+        assertThat(ls.out()).isEqualTo("bridge bridge local\nhost host local\nnone null local\n");
+        String id = daemon.berth("run", "-d", "--name", "member", "busybox", "sleep", "300").out().strip();
+        String ip = daemon.berth("inspect", "-f", "{{.NetworkSettings.IPAddress}}", id).out().strip();
+        var inspect = daemon.docker("network", "inspect", "-f",
+                "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}} {{range .Containers}}{{.Name}}={{.IPv4Address}}{{end}}", "bridge");
+        assertThat(inspect.out()).isEqualTo("172.30.0.0/16 172.30.0.1 member=" + ip + "/16\n");
+        String netId = daemon.docker("network", "ls", "-q", "--filter", "name=bridge").out().strip();
+        assertThat(daemon.docker("inspect", "-f", "{{.NetworkSettings.Networks.bridge.NetworkID}}", id).out()).startsWith(netId);
+        var missing = daemon.docker("network", "inspect", "nope");
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.err()).contains("network nope not found");
+        assertThat(daemon.berth("rm", "-f", id).exit()).isZero();
+    }
+
+    @Test
     void networkNone_hasOnlyLoopback() throws Exception {
         var r = daemon.berth("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net");
         assertThat(r.out()).isEqualTo("lo\n");

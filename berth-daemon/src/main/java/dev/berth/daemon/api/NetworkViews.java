@@ -33,7 +33,7 @@ final class NetworkViews {
         e.put("Links", null);
         e.put("Aliases", null);
         e.put("MacAddress", l == null ? "" : l.mac());
-        e.put("NetworkID", BridgeNetwork.NAME);
+        e.put("NetworkID", NetworksHandler.id(BridgeNetwork.NAME));
         e.put("EndpointID", l == null ? "" : l.containerId());
         e.put("Gateway", l == null ? "" : l.gateway());
         e.put("IPAddress", l == null ? "" : l.ip());
