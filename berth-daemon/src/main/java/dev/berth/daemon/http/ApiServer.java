@@ -101,7 +101,14 @@ public final class ApiServer implements AutoCloseable {
                 // the next start replaces it
             }
         }
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        // Handlers first: interrupted ones (waits, follows) still end their responses on the event loops, which
+        // must be running for that; a loop shut down first logs each such write as a failed notification.
         workers.shutdownNow();
+        try {
+            workers.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

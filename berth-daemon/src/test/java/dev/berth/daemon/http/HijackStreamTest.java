@@ -90,6 +90,44 @@ class HijackStreamTest {
     }
 
     @Test
+    void close_whileAHandlerStreams_endsItWithoutErrors() throws Exception {
+        var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        logged.start();
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logged);
+        try {
+            var streaming = new java.util.concurrent.CountDownLatch(1);
+            var router = new Router().hijack("POST", "/containers/{id}/attach", ex -> {
+                OutputStream out = ex.hijack(false);
+                try {
+                    streaming.countDown();
+                    new java.util.concurrent.CountDownLatch(1).await(); // output that does not come
+                } finally {
+                    // as the attach handler does when the daemon stops; a moment later, as a busy handler would
+                    long until = System.nanoTime() + 200_000_000L;
+                    while (System.nanoTime() < until) Thread.onSpinWait();
+                    out.close();
+                }
+            });
+            server = new ApiServer(router);
+            Path sock = tmp.resolve("w.sock");
+            server.listen("unix://" + sock);
+            try (var ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                ch.connect(UnixDomainSocketAddress.of(sock));
+                ch.write(ByteBuffer.wrap("POST /containers/x/attach HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII)));
+                assertThat(streaming.await(5, TimeUnit.SECONDS)).isTrue();
+                server.close();
+                server = null;
+            }
+            Thread.sleep(500); // past the handler's close, however the shutdown was ordered
+            assertThat(logged.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
+        } finally {
+            root.detachAppender(logged);
+        }
+    }
+
+    @Test
     void everythingArrives_withTheClientsOutputOpen() throws Exception {
         Path sock = serve();
         assertThat(readAll(sock, false)).isEqualTo(TOTAL);
