@@ -2,8 +2,6 @@ package dev.berth.engine.network;
 
 import dev.berth.common.AtomicFiles;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -213,15 +211,18 @@ public final class BridgeNetwork {
         return new Lease(containerId, toIp(a), prefix, gatewayIp(), mac, bridge);
     }
 
+    /** A dotted-quad IPv4 address as an int; parsed here, never looked up. */
     static int toInt(String ip) {
-        try {
-            var addr = InetAddress.getByName(ip);
-            if (!(addr instanceof Inet4Address)) throw new IllegalArgumentException("not an IPv4 address: " + ip);
-            byte[] b = addr.getAddress();
-            return (b[0] & 255) << 24 | (b[1] & 255) << 16 | (b[2] & 255) << 8 | (b[3] & 255);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("invalid IPv4 address: " + ip);
+        String[] p = ip.split("\\.", -1);
+        if (p.length != 4) throw new IllegalArgumentException("invalid IPv4 address: " + ip);
+        int a = 0;
+        for (String part : p) {
+            if (!part.matches("\\d{1,3}") || Integer.parseInt(part) > 255) {
+                throw new IllegalArgumentException("invalid IPv4 address: " + ip);
+            }
+            a = a << 8 | Integer.parseInt(part);
         }
+        return a;
     }
 
     static String toIp(int a) {
