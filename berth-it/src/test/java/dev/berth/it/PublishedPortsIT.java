@@ -80,6 +80,9 @@ class PublishedPortsIT {
         var api = daemon.request("POST", "/containers/create",
                 "{\"Image\":\"busybox\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"99999\"}]}}}");
         assertThat(api).contains("invalid port specification");
+        var badIp = daemon.request("POST", "/containers/create",
+                "{\"Image\":\"busybox\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"999.1.1.1\",\"HostPort\":\"8080\"}]}}}");
+        assertThat(badIp).contains("invalid IP address: 999.1.1.1");
         assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
     }
 

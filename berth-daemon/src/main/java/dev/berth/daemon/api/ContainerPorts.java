@@ -118,7 +118,9 @@ public final class ContainerPorts {
     }
 
     private static PublishedPorts.Binding binding(String[] key, String hostIp, String hostPort) {
-        if (!hostIp.isEmpty() && !hostIp.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        // A literal IPv4 address only: a name would be looked up when the port is bound.
+        if (!hostIp.isEmpty() && (!hostIp.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+                || java.util.Arrays.stream(hostIp.split("\\.")).anyMatch(o -> Integer.parseInt(o) > 255))) {
             throw EngineException.invalid("invalid IP address: %s", hostIp);
         }
         int hp = hostPort.isEmpty() ? 0 : port(hostPort, hostPort, true);
