@@ -107,7 +107,8 @@ class VolumesIT {
         assertThat(daemon.berth("run", "--rm", "-v", "evvol:/e", "busybox", "true").exit()).isZero();
         assertThat(daemon.berth("volume", "rm", "evvol").exit()).isZero();
         String events = "";
-        for (int i = 0; i < 50 && !events.contains("destroy"); i++) {
+        // Wait for this volume's own destroy: another test's volume may have been destroyed in the same window.
+        for (int i = 0; i < 50 && !events.contains("destroy evvol\n"); i++) {
             events = daemon.docker("events", "--since", Long.toString(since), "--until", "0s", "--filter", "type=volume",
                     "--format", "{{.Action}} {{.Actor.ID}}").out();
             Thread.sleep(100);
