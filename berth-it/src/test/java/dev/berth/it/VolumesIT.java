@@ -82,8 +82,7 @@ class VolumesIT {
     }
 
     @Test
-    void bindMounts_seeTheHostLive_andMissingSourcesFollowDockersRules() throws Exception {
-        Path host = Files.createTempDirectory("berth-bind");
+    void bindMounts_seeTheHostLive_andMissingSourcesFollowDockersRules(@org.junit.jupiter.api.io.TempDir Path host) throws Exception {
         Files.writeString(host.resolve("a"), "one\n");
         daemon.berth("run", "-d", "--name", "binder", "-v", host + ":/h", "busybox", "sleep", "300");
         Files.writeString(host.resolve("a"), "two\n");
