@@ -36,14 +36,6 @@ final class AttachCommand extends CliCommand {
         boolean tty = inspect.path("Config").path("Tty").asBoolean();
         boolean stdin = !noStdin && inspect.path("Config").path("OpenStdin").asBoolean();
         TerminalSession.requireTerminal(stdin, tty);
-        try (Attachment attachment = Attachment.open(session, id, tty, stdin, detachKeys);
-                Response exit = client().stream("POST", "/containers/" + id + "/wait" + Query.of().add("condition", "next-exit"));
-                TerminalSession terminal = tty ? TerminalSession.open(client(), "/containers/" + id + "/resize", stdin) : null) {
-            if (terminal != null) terminal.followWindowSize();
-            if (sigProxy && !tty) SignalProxy.forward(client(), id);
-            attachment.pump();
-            // Detached (the daemon ended the stream) while the container runs on: exit 0 as Docker does.
-            return RunCommand.exitOrDetached(client(), id, exit);
-        }
+        return Attachment.session(session, id, tty, stdin, detachKeys, sigProxy, "next-exit", () -> { });
     }
 }

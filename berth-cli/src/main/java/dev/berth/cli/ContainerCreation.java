@@ -35,16 +35,8 @@ final class ContainerCreation {
     /** Pulls through {@code POST /images/create?fromImage=}; an error in the progress stream fails the command. */
     private static void pull(EngineClient client, String image) {
         String[] ref = ImageNames.splitTag(image);
-        try (Response r = client.stream("POST", "/images/create" + Query.of().add("fromImage", ref[0]).add("tag", ref[1]))) {
-            var lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isBlank()) continue;
-                JsonNode n = EngineClient.json().readTree(line);
-                if (n.has("error")) throw new EngineException(500, n.get("error").asString());
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        client.stream("POST", "/images/create" + Query.of().add("fromImage", ref[0]).add("tag", ref[1]))
+                .forEachJsonMessage(message -> { });
     }
 
     /** {@code busybox} is {@code busybox:latest}; a reference with a tag or digest is left as it is. */

@@ -146,7 +146,7 @@ final class ContainerOptions {
         ports.addTo(body, host);
         storage.addTo(body, host);
         if (!tmpfs.isEmpty()) host.put("Tmpfs", tmpfs());
-        if (!sysctls.isEmpty()) host.put("Sysctls", keyValues(sysctls, "--sysctl"));
+        if (!sysctls.isEmpty()) host.put("Sysctls", KeyValues.parse(sysctls, "--sysctl", true));
         if (!devices.isEmpty()) host.put("Devices", devices.stream().map(ContainerOptions::device).toList());
         if (!ulimits.isEmpty()) host.put("Ulimits", ulimits.stream().map(ContainerOptions::ulimit).toList());
         if (shmSize != null) host.put("ShmSize", Sizes.ramInBytes(shmSize, "--shm-size"));
@@ -183,15 +183,10 @@ final class ContainerOptions {
     }
 
     private Map<String, String> labels() {
-        var out = new LinkedHashMap<String, String>();
         var all = new ArrayList<String>();
         for (Path file : labelFiles) all.addAll(readLines(file, "label file"));
         all.addAll(labels);
-        for (String l : all) {
-            int eq = l.indexOf('=');
-            out.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
-        }
-        return out;
+        return KeyValues.parse(all, "--label");
     }
 
     /** The lines of an env or label file that are not blank or comments. */
@@ -234,16 +229,6 @@ final class ContainerOptions {
             String path = colon < 0 ? t : t.substring(0, colon);
             if (!path.startsWith("/")) throw new UsageError("invalid argument \"" + t + "\" for \"--tmpfs\" flag: path must be absolute");
             out.put(path, colon < 0 ? "" : t.substring(colon + 1));
-        }
-        return out;
-    }
-
-    private static Map<String, String> keyValues(List<String> entries, String flag) {
-        var out = new LinkedHashMap<String, String>();
-        for (String e : entries) {
-            int eq = e.indexOf('=');
-            if (eq <= 0) throw new UsageError("invalid argument \"" + e + "\" for \"" + flag + "\" flag: expected key=value");
-            out.put(e.substring(0, eq), e.substring(eq + 1));
         }
         return out;
     }

@@ -30,7 +30,7 @@ record ContainerRow(JsonNode c, boolean trunc) implements TemplateFields {
         return switch (name) {
             case "ID" -> trunc ? c.path("Id").asString().substring(0, 12) : c.path("Id").asString();
             case "Image" -> image();
-            case "Command" -> GoText.quote(trunc ? GoText.ellipsis(c.path("Command").asString(), 20) : c.path("Command").asString());
+            case "Command" -> dev.berth.format.GoText.quote(trunc ? GoText.ellipsis(c.path("Command").asString(), 20) : c.path("Command").asString());
             case "CreatedAt" -> GoText.time(c.path("Created").asLong());
             case "RunningFor" -> HumanTime.duration(Duration.between(Instant.ofEpochSecond(c.path("Created").asLong()), Instant.now())) + " ago";
             case "Ports" -> ports();
@@ -38,7 +38,7 @@ record ContainerRow(JsonNode c, boolean trunc) implements TemplateFields {
             case "Status" -> c.path("Status").asString();
             case "Size" -> size();
             case "Names" -> names();
-            case "Labels" -> labels();
+            case "Labels" -> KeyValues.join(c.path("Labels"));
             case "Mounts" -> mounts();
             case "Networks" -> String.join(",", new TreeSet<>(c.path("NetworkSettings").path("Networks").propertyNames()));
             case "LocalVolumes" -> Long.toString(localVolumes());
@@ -105,12 +105,6 @@ record ContainerRow(JsonNode c, boolean trunc) implements TemplateFields {
         String rw = Units.humanSize(c.path("SizeRw").asLong(0), 3);
         long root = c.path("SizeRootFs").asLong(0);
         return root > 0 ? rw + " (virtual " + Units.humanSize(root, 3) + ")" : rw;
-    }
-
-    private String labels() {
-        var out = new ArrayList<String>();
-        c.path("Labels").properties().forEach(e -> out.add(e.getKey() + "=" + e.getValue().asString()));
-        return String.join(",", out);
     }
 
     private String mounts() {

@@ -11,30 +11,6 @@ final class GoText {
     private GoText() {
     }
 
-    /** strconv.Quote: double quotes with Go's escapes; printable Unicode kept as is. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case 7 -> b.append("\\a");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                case 11 -> b.append("\\v");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) b.append(String.format("\\x%02x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        return b.append('"').toString();
-    }
-
     /** Docker's Ellipsis: at most {@code max} characters, the last one an ellipsis when cut. */
     static String ellipsis(String s, int max) {
         int count = s.codePointCount(0, s.length());

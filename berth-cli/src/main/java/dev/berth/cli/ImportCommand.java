@@ -50,14 +50,10 @@ final class ImportCommand extends CliCommand {
         }
         q.add("message", message).add("platform", platform);
         for (String change : changes) q.add("changes", change);
-        try (InputStream body = open(); Response r = client().upload("POST", "/images/create" + q, body, "application/x-tar")) {
-            var lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isBlank()) continue;
-                JsonNode n = EngineClient.json().readTree(line);
-                if (n.has("error")) throw new EngineException(500, n.get("error").asString());
+        try (InputStream body = open()) {
+            client().upload("POST", "/images/create" + q, body, "application/x-tar").forEachJsonMessage(n -> {
                 if (n.has("status")) session.out.println(n.get("status").asString());
-            }
+            });
         }
         return 0;
     }

@@ -1,10 +1,6 @@
 package dev.berth.cli;
 
-import dev.berth.client.EngineClient;
-import dev.berth.client.EngineException;
 import dev.berth.client.Query;
-import dev.berth.format.Template;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,20 +61,7 @@ class InspectCommand extends CliCommand {
         if (kind != null && !kind.equals("container") && !kind.equals("image")) {
             throw new UsageError("\"" + kind + "\" is not a valid value for --type");
         }
-        Template template = format == null || format.isEmpty() || format.equals("json") ? null
-                : Inspection.parse(format.replace("\\t", "\t").replace("\\n", "\n"));
-        var found = new ArrayList<Object>();
-        var missing = new ArrayList<String>();
-        for (String name : names) {
-            Object object = lookUp(name, kind);
-            if (object == null) missing.add(name);
-            else found.add(object);
-        }
-        Inspection.write(session, format, template, found);
-        for (String name : missing) {
-            session.err.println(notFound(name, kind));
-        }
-        return missing.isEmpty() ? 0 : 1;
+        return Inspection.print(session, format, names, name -> lookUp(name, kind), name -> notFound(name, kind));
     }
 
     private static String notFound(String name, String kind) {
@@ -90,18 +73,9 @@ class InspectCommand extends CliCommand {
     /** The daemon's JSON as plain maps and lists, or null when no such object exists. */
     private Object lookUp(String name, String kind) {
         if (kind == null || kind.equals("container")) {
-            Object c = getOrNull("/containers/" + name + "/json" + Query.of().add("size", size));
+            Object c = Inspection.getOrNull(session, "/containers/" + name + "/json" + Query.of().add("size", size));
             if (c != null || kind != null) return c;
         }
-        return getOrNull("/images/" + name + "/json");
-    }
-
-    private Object getOrNull(String path) {
-        try {
-            return EngineClient.json().treeToValue(client().get(path), Object.class);
-        } catch (EngineException e) {
-            if (e.status() == 404) return null;
-            throw e;
-        }
+        return Inspection.getOrNull(session, "/images/" + name + "/json");
     }
 }

@@ -15,28 +15,36 @@ final class Inspection {
     }
 
     /**
-     * @param pathOf      the API path of one object by name
-     * @param notFound    the message for a name with no object ({@code %s} is the name)
+     * @param lookUp   one object by name as plain maps and lists, or null when there is none
+     * @param notFound the message for a name with no object
      */
-    static int print(Session session, String format, List<String> names, Function<String, String> pathOf, String notFound) {
+    static int print(Session session, String format, List<String> names, Function<String, Object> lookUp,
+                     Function<String, String> notFound) {
         Template template = format == null || format.isEmpty() || format.equals("json") ? null
                 : parse(format.replace("\\t", "\t").replace("\\n", "\n"));
         var found = new ArrayList<Object>();
         var missing = new ArrayList<String>();
         for (String name : names) {
-            try {
-                found.add(EngineClient.json().treeToValue(session.client().get(pathOf.apply(name)), Object.class));
-            } catch (EngineException e) {
-                if (e.status() != 404) throw e;
-                missing.add(name);
-            }
+            Object object = lookUp.apply(name);
+            if (object == null) missing.add(name);
+            else found.add(object);
         }
         write(session, format, template, found);
-        for (String name : missing) session.err.println(String.format(notFound, name));
+        for (String name : missing) session.err.println(notFound.apply(name));
         return missing.isEmpty() ? 0 : 1;
     }
 
-    static void write(Session session, String format, Template template, List<Object> found) {
+    /** GET of one object as plain maps and lists, or null on 404. */
+    static Object getOrNull(Session session, String path) {
+        try {
+            return EngineClient.json().treeToValue(session.client().get(path), Object.class);
+        } catch (EngineException e) {
+            if (e.status() == 404) return null;
+            throw e;
+        }
+    }
+
+    private static void write(Session session, String format, Template template, List<Object> found) {
         StringBuilder text = new StringBuilder();
         if (template == null) {
             text.append("json".equals(format) ? GoJson.compact(found) : GoJson.indented(found)).append('\n');

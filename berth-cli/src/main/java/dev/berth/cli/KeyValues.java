@@ -12,10 +12,18 @@ final class KeyValues {
     }
 
     static Map<String, String> parse(List<String> entries, String flag) {
+        return parse(entries, flag, false);
+    }
+
+    /** With {@code valueRequired} ({@code --sysctl}), a bare key is refused instead of mapping to "". */
+    static Map<String, String> parse(List<String> entries, String flag, boolean valueRequired) {
         var out = new LinkedHashMap<String, String>();
         for (String e : entries) {
             int eq = e.indexOf('=');
             if (eq == 0) throw new UsageError("invalid argument \"" + e + "\" for \"" + flag + "\" flag: empty key");
+            if (eq < 0 && valueRequired) {
+                throw new UsageError("invalid argument \"" + e + "\" for \"" + flag + "\" flag: expected key=value");
+            }
             out.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
         }
         return out;

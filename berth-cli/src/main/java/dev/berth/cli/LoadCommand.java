@@ -39,15 +39,11 @@ class LoadCommand extends CliCommand {
         if (input == null && dev.berth.sys.Terminal.isTerminal(0)) {
             throw new Failure(1, "requested load from stdin, but stdin is empty");
         }
-        try (InputStream body = open();
-                Response r = client().upload("POST", "/images/load" + Query.of().add("quiet", quiet), body, "application/x-tar")) {
-            var lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isBlank()) continue;
-                JsonNode n = EngineClient.json().readTree(line);
-                if (n.has("error")) throw new EngineException(500, n.get("error").asString());
-                if (n.has("stream")) session.out.print(n.get("stream").asString());
-            }
+        try (InputStream body = open()) {
+            client().upload("POST", "/images/load" + Query.of().add("quiet", quiet), body, "application/x-tar")
+                    .forEachJsonMessage(n -> {
+                        if (n.has("stream")) session.out.print(n.get("stream").asString());
+                    });
         }
         return 0;
     }

@@ -194,7 +194,8 @@ final class NetworkCommands {
 
         @Override
         int run() {
-            return Inspection.print(session, format, names, n -> "/networks/" + n, "Error response from daemon: network %s not found");
+            return Inspection.print(session, format, names, n -> Inspection.getOrNull(session, "/networks/" + n),
+                    n -> String.format("Error response from daemon: network %s not found", n));
         }
     }
 

@@ -77,13 +77,16 @@ final class PortOptions {
         String proto = m.group(4) == null ? "tcp" : m.group(4);
         List<String> containerPorts = range(m.group(3), "-p", spec);
         List<String> hostPorts = hostPart.isEmpty() ? null : range(hostPart, "-p", spec);
-        if (hostPorts != null && hostPorts.size() != containerPorts.size() && hostPorts.size() != 1) {
-            throw new UsageError("invalid argument \"" + spec + "\" for \"-p, --publish\" flag: invalid ranges specified for container and host Ports");
+        // Docker: a container range needs a host range of the same size; one container port with a host range gets
+        // the range as the pool its host port is taken from.
+        if (hostPorts != null && containerPorts.size() > 1 && hostPorts.size() != containerPorts.size()) {
+            throw new UsageError("invalid argument \"" + spec + "\" for \"-p, --publish\" flag: invalid ranges specified for container and host Ports: "
+                    + m.group(3) + " and " + hostPart);
         }
         for (int i = 0; i < containerPorts.size(); i++) {
             String key = containerPorts.get(i) + "/" + proto;
             exposed.put(key, Map.of());
-            String hostPort = hostPorts == null ? "" : hostPorts.size() == 1 ? hostPorts.getFirst() : hostPorts.get(i);
+            String hostPort = hostPorts == null ? "" : containerPorts.size() == 1 ? hostPart : hostPorts.get(i);
             var b = new LinkedHashMap<String, String>();
             b.put("HostIp", ip);
             b.put("HostPort", hostPort);

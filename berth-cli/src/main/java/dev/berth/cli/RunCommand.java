@@ -46,45 +46,9 @@ class RunCommand extends CliCommand {
             session.out.println(id);
             return 0;
         }
-        try (Attachment attachment = Attachment.open(session, id, options.tty, options.interactive, detachKeys);
-                Response exit = waitForExit(id);
-                TerminalSession terminal = options.tty
-                        ? TerminalSession.open(client(), "/containers/" + id + "/resize", options.interactive) : null) {
-            start(id);
-            if (terminal != null) terminal.followWindowSize();
-            if (sigProxy && !options.tty) SignalProxy.forward(client(), id);
-            attachment.pump();
-            return options.tty && options.interactive ? exitOrDetached(client(), id, exit) : exitStatus(exit);
-        }
-    }
-
-    /**
-     * With a TTY the daemon also ends the stream when the user types the detach keys; the container then runs on and
-     * run returns 0, as Docker's does. An exit ends the stream too, and its status follows within moments.
-     */
-    static int exitOrDetached(dev.berth.client.EngineClient client, String id, Response exit) throws InterruptedException {
-        var status = new java.util.concurrent.CompletableFuture<Integer>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                status.complete(exitStatus(exit));
-            } catch (RuntimeException e) {
-                status.completeExceptionally(e);
-            }
-        });
-        try {
-            return status.get(500, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            if (client.get("/containers/" + id + "/json").path("State").path("Running").asBoolean()) return 0;
-            return status.join();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
-    }
-
-    /** Asked for before the start, so an exit that comes at once is not missed; {@code removed} with --rm. */
-    private Response waitForExit(String id) {
         String condition = options.autoRemove ? "removed" : "next-exit";
-        return client().stream("POST", "/containers/" + id + "/wait" + Query.of().add("condition", condition));
+        return Attachment.session(session, id, options.tty, options.interactive, detachKeys, sigProxy, condition,
+                () -> start(id));
     }
 
     private void start(String id) {
@@ -104,12 +68,5 @@ class RunCommand extends CliCommand {
             code = 126;
         }
         return new Failure(code, "berth: Error response from daemon: " + message + "\n\nRun 'berth run --help' for more information");
-    }
-
-    static int exitStatus(Response wait) {
-        JsonNode reply = dev.berth.client.EngineClient.json().readTree(wait.bytes());
-        String error = reply.path("Error").path("Message").asString("");
-        if (!error.isEmpty()) throw new Failure(125, "berth: Error response from daemon: " + error);
-        return reply.path("StatusCode").asInt(125);
     }
 }

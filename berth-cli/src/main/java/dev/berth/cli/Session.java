@@ -23,7 +23,13 @@ final class Session {
     }
 
     EngineClient client() {
-        if (client == null) client = new EngineClient(DaemonHost.resolve(hostFlag, env));
+        if (client == null) {
+            try {
+                client = new EngineClient(DaemonHost.resolve(hostFlag, env));
+            } catch (IllegalArgumentException badHost) {
+                throw new UsageError(badHost.getMessage());
+            }
+        }
         return client;
     }
 }

@@ -17,6 +17,9 @@ final class StartCommand extends CliCommand {
     @Option(names = {"-i", "--interactive"}, description = "Attach container's STDIN")
     boolean interactive;
 
+    @Option(names = "--detach-keys", paramLabel = "string", description = "Override the key sequence for detaching a container")
+    String detachKeys;
+
     @Parameters(arity = "1..*", paramLabel = "CONTAINER")
     List<String> containers;
 
@@ -38,18 +41,12 @@ final class StartCommand extends CliCommand {
         String id = inspect.get("Id").asString();
         boolean tty = inspect.path("Config").path("Tty").asBoolean(false);
         TerminalSession.requireTerminal(interactive, tty);
-        try (Attachment attachment = Attachment.open(session, id, tty, interactive);
-                Response exit = client().stream("POST", "/containers/" + id + "/wait" + Query.of().add("condition", "next-exit"));
-                TerminalSession terminal = tty ? TerminalSession.open(client(), "/containers/" + id + "/resize", interactive) : null) {
+        return Attachment.session(session, id, tty, interactive, detachKeys, true, "next-exit", () -> {
             try {
                 client().post("/containers/" + id + "/start", null);
             } catch (EngineException e) {
                 throw RunCommand.startFailure(e.getMessage());
             }
-            if (terminal != null) terminal.followWindowSize();
-            if (!tty) SignalProxy.forward(client(), id);
-            attachment.pump();
-            return RunCommand.exitStatus(exit);
-        }
+        });
     }
 }

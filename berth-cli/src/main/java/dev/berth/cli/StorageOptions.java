@@ -54,6 +54,9 @@ final class StorageOptions {
             int eq = field.indexOf('=');
             String key = (eq < 0 ? field : field.substring(0, eq)).strip().toLowerCase(java.util.Locale.ROOT);
             String value = eq < 0 ? null : field.substring(eq + 1);
+            if (value == null && !List.of("readonly", "ro", "volume-nocopy").contains(key)) {
+                throw new UsageError("invalid argument \"" + spec + "\" for \"--mount\" flag: invalid field '" + field + "' must be a key=value pair");
+            }
             switch (key) {
                 case "type" -> type = value;
                 case "source", "src" -> m.put("Source", value);
@@ -72,7 +75,13 @@ final class StorageOptions {
                 }
                 case "bind-propagation" -> bind.put("Propagation", value);
                 case "tmpfs-size" -> tmpfs.put("SizeBytes", Sizes.ramInBytes(value, "--mount"));
-                case "tmpfs-mode" -> tmpfs.put("Mode", Integer.parseInt(value, 8));
+                case "tmpfs-mode" -> {
+                    try {
+                        tmpfs.put("Mode", Integer.parseInt(value, 8));
+                    } catch (NumberFormatException e) {
+                        throw new UsageError("invalid argument \"" + spec + "\" for \"--mount\" flag: invalid value for tmpfs-mode: " + value);
+                    }
+                }
                 default -> throw new UsageError("invalid argument \"" + spec + "\" for \"--mount\" flag: unexpected key '" + key + "' in '" + field + "'");
             }
         }

@@ -91,8 +91,15 @@ final class TarTree {
                 Files.createSymbolicLink(dest, Path.of(e.getLinkName()));
             } else if (e.isLink()) {
                 Path existing = inside(root, rename(e.getLinkName(), newRoot), e.getLinkName());
+                // Only to a regular file of this extraction: a link through a symlink would share an outside inode,
+                // and the metadata below would then change that file.
+                if (!Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)
+                        || !existing.getParent().toRealPath().startsWith(realRoot)) {
+                    throw new IOException("refusing a hard link out of the target: " + e.getName() + " -> " + e.getLinkName());
+                }
                 Files.deleteIfExists(dest);
                 Files.createLink(dest, existing);
+                continue; // the inode's mode, times and owner came with the file it links to
             } else if (e.isFile()) {
                 if (Files.isSymbolicLink(dest)) Files.delete(dest);
                 Files.copy(tar, dest, StandardCopyOption.REPLACE_EXISTING);

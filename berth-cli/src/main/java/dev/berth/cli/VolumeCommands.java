@@ -149,7 +149,8 @@ final class VolumeCommands {
 
         @Override
         int run() {
-            return Inspection.print(session, format, names, n -> "/volumes/" + n, "Error response from daemon: get %s: no such volume");
+            return Inspection.print(session, format, names, n -> Inspection.getOrNull(session, "/volumes/" + n),
+                    n -> String.format("Error response from daemon: get %s: no such volume", n));
         }
     }
 

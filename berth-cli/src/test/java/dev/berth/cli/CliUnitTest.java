@@ -47,6 +47,13 @@ class CliUnitTest {
     }
 
     @Test
+    void badHost_isAUsageError_notAStackTrace() {
+        var r = berth(Map.of(), "-H", "foo", "ps");
+        assertThat(r.exit()).isEqualTo(125);
+        assertThat(r.err()).startsWith("berth: invalid host: foo");
+    }
+
+    @Test
     void missingImage_exits125() {
         var r = berth(Map.of(), "run");
         assertThat(r.exit()).isEqualTo(125);
@@ -122,7 +129,7 @@ class CliUnitTest {
 
     @Test
     void goText_quoteAndEllipsis() {
-        assertThat(GoText.quote("sh -c \"x\"\n")).isEqualTo("\"sh -c \\\"x\\\"\\n\"");
+        assertThat(dev.berth.format.GoText.quote("sh -c \"x\"\n")).isEqualTo("\"sh -c \\\"x\\\"\\n\"");
         assertThat(GoText.ellipsis("sh -c echo serving; exec httpd", 20)).isEqualTo("sh -c echo serving;…");
         assertThat(GoText.ellipsis("short", 20)).isEqualTo("short");
     }

@@ -34,6 +34,11 @@ class NetworkStorageOptionsTest {
                 "71/tcp", List.of(Map.of("HostIp", "", "HostPort", "7001"))));
         assertThatThrownBy(() -> body("-p", "80:99999", "busybox")).hasMessageContaining("invalid port");
         assertThatThrownBy(() -> body("-p", "nonsense", "busybox")).hasMessageContaining("invalid publish spec");
+        // A host range for one container port is the pool to pick from; a container range needs one as long.
+        assertThat(host(body("-p", "8000-8001:80", "busybox")).get("PortBindings"))
+                .isEqualTo(Map.of("80/tcp", List.of(Map.of("HostIp", "", "HostPort", "8000-8001"))));
+        assertThatThrownBy(() -> body("-p", "8080:80-81", "busybox"))
+                .hasMessageContaining("invalid ranges specified for container and host Ports: 80-81 and 8080");
     }
 
     @Test
@@ -48,6 +53,8 @@ class NetworkStorageOptionsTest {
         assertThatThrownBy(() -> body("-v", "relative", "busybox")).hasMessageContaining("must be absolute");
         assertThatThrownBy(() -> body("--mount", "type=nfs,target=/x", "busybox")).hasMessageContaining("invalid mount type");
         assertThatThrownBy(() -> body("--mount", "type=bind,source=/x", "busybox")).hasMessageContaining("target is required");
+        assertThatThrownBy(() -> body("--mount", "type=tmpfs,target=/t,tmpfs-mode=zz", "busybox")).hasMessageContaining("invalid value for tmpfs-mode: zz");
+        assertThatThrownBy(() -> body("--mount", "type=volume,target=/v,volume-driver", "busybox")).hasMessageContaining("must be a key=value pair");
     }
 
     @Test

@@ -74,6 +74,30 @@ class TarTreeTest {
         assertThat(dir.resolve("pwned")).doesNotExist();
     }
 
+    @Test
+    void aHardLinkThroughALinkOut_isRefused_andTheOutsideFileKeepsItsMode() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path secret = Files.writeString(outside.resolve("secret"), "s");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        var buf = new ByteArrayOutputStream();
+        try (var tar = new TarArchiveOutputStream(buf)) {
+            var link = new TarArchiveEntry("a", TarArchiveEntry.LF_SYMLINK);
+            link.setLinkName(outside.toString());
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+            var hard = new TarArchiveEntry("b", TarArchiveEntry.LF_LINK);
+            hard.setLinkName("a/secret");
+            hard.setMode(0100777);
+            tar.putArchiveEntry(hard);
+            tar.closeArchiveEntry();
+        }
+        assertThatThrownBy(() -> TarTree.extract(new ByteArrayInputStream(buf.toByteArray()), out, null, true))
+                .hasMessageContaining("hard link out of the target");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+        assertThat(out.resolve("b")).doesNotExist();
+    }
+
     private static byte[] tarOf(String[] names, String content) throws Exception {
         var buf = new ByteArrayOutputStream();
         try (var tar = new TarArchiveOutputStream(buf)) {

@@ -48,6 +48,24 @@ public final class Response implements AutoCloseable {
         return new String(bytes(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reads a stream of JSON messages, one a line, as pull, import and load answer; an {@code error} message becomes
+     * an {@link EngineException} with the daemon's text, as the Docker CLI reports it.
+     */
+    public void forEachJsonMessage(java.util.function.Consumer<tools.jackson.databind.JsonNode> each) {
+        try (this) {
+            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(body, StandardCharsets.UTF_8));
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isBlank()) continue;
+                tools.jackson.databind.JsonNode n = EngineClient.json().readTree(line);
+                if (n.has("error")) throw new EngineException(500, n.get("error").asString());
+                each.accept(n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         connection.close();

@@ -31,9 +31,18 @@ public final class HumanTime {
 
     /** Go's time.RFC3339Nano: trailing zeros of the fraction dropped, no fraction when it is zero. */
     public static String rfc3339(Instant t) {
-        String base = DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t.atOffset(java.time.ZoneOffset.UTC).withNano(0));
-        if (t.getNano() == 0) return base + "Z";
-        String frac = String.format("%09d", t.getNano()).replaceAll("0+$", "");
-        return base + "." + frac + "Z";
+        // Called per log line with -t and per listed object: no String.format or regex here.
+        StringBuilder b = new StringBuilder(30);
+        b.append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t.atOffset(java.time.ZoneOffset.UTC).withNano(0)));
+        int nanos = t.getNano();
+        if (nanos != 0) {
+            b.append('.');
+            String digits = Integer.toString(nanos);
+            b.append("000000000", 0, 9 - digits.length()).append(digits);
+            int end = b.length();
+            while (b.charAt(end - 1) == '0') end--;
+            b.setLength(end);
+        }
+        return b.append('Z').toString();
     }
 }

@@ -24,5 +24,7 @@ class HumanTimeTest {
         assertThat(HumanTime.rfc3339(Instant.parse("2026-11-22T10:00:00.120Z"))).isEqualTo("2026-11-22T10:00:00.12Z");
         assertThat(HumanTime.rfc3339(Instant.parse("2026-11-22T10:00:00Z"))).isEqualTo("2026-11-22T10:00:00Z");
         assertThat(HumanTime.rfc3339(Instant.parse("0001-01-01T00:00:00Z"))).isEqualTo("0001-01-01T00:00:00Z");
+        assertThat(HumanTime.rfc3339(Instant.parse("2026-11-22T10:00:00.000000001Z"))).isEqualTo("2026-11-22T10:00:00.000000001Z");
+        assertThat(HumanTime.rfc3339(Instant.parse("2026-11-22T10:00:59.123456789Z"))).isEqualTo("2026-11-22T10:00:59.123456789Z");
     }
 }

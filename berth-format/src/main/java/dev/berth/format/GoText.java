@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Go's string rules that templates expose: strconv quoting, UTF-8 lengths, and the strings package helpers. */
-final class GoText {
+/**
+ * Go's string rules that templates expose: strconv quoting, UTF-8 lengths, and the strings package helpers. Only
+ * {@link #quote(String)} is public: Docker's tables quote with it too ({@code ps}'s COMMAND column).
+ */
+public final class GoText {
 
     private GoText() {
     }
@@ -34,7 +37,7 @@ final class GoText {
     }
 
     /** strconv.Quote. */
-    static String quote(String s) {
+    public static String quote(String s) {
         return quote(s, false);
     }
 
