@@ -9,12 +9,13 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 what="${1:-all}"
 
 daemon_cache() {
-  local out="$repo/berth-daemon/target/berthd.aot" dir
-  rm -f "$out"
+  local out="$repo/berth-daemon/target/berthd.aot" dir pid
   dir="$(mktemp -d /tmp/berth-aot.XXXXXX)"
-  BERTH_AOT_TRAIN="$out" "$repo/bin/berthd" -H "unix://$dir/d.sock" --data-root "$dir/data" --exec-root "$dir/run" \
-    >"$dir/log" 2>&1 &
-  local pid=$!
+  # The training daemon and its files go whatever happens (ctrl-c, a failed step).
+  trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' RETURN
+  BERTH_AOT_TRAIN="$dir/berthd.aot" "$repo/bin/berthd" -H "unix://$dir/d.sock" --data-root "$dir/data" \
+    --exec-root "$dir/run" >"$dir/log" 2>&1 &
+  pid=$!
   for _ in $(seq 1 200); do
     curl -sf --unix-socket "$dir/d.sock" http://localhost/_ping >/dev/null 2>&1 && break
     sleep 0.1
@@ -22,22 +23,24 @@ daemon_cache() {
   for path in /_ping /version /info /containers/json?all=1 /images/json "/containers/nope/json"; do
     curl -s --unix-socket "$dir/d.sock" "http://localhost/v1.50$path" >/dev/null || true
   done
-  kill -TERM "$pid"
+  kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" || true
-  rm -rf "$dir"
-  [[ -f "$out" ]] || { echo "aot-cache: berthd cache not written" >&2; return 1; }
+  # Replaces the cache only when training produced one, so a failed run keeps the last good cache.
+  [[ -f "$dir/berthd.aot" ]] || { echo "aot-cache: berthd cache not written (see $dir/log)" >&2; return 1; }
+  mv "$dir/berthd.aot" "$out"
 }
 
 cli_cache() {
-  local out="$repo/berth-cli/target/berth-cli.aot"
-  rm -f "$out"
+  local out="$repo/berth-cli/target/berth-cli.aot" tmp
+  tmp="$(mktemp -u "$out.XXXXXX")"
   local host="${BERTH_HOST:-unix:///var/run/berth.sock}"
   if curl -sf --unix-socket "${host#unix://}" http://localhost/_ping >/dev/null 2>&1; then
-    BERTH_AOT_TRAIN="$out" "$repo/bin/berth" -H "$host" ps -a >/dev/null 2>&1 || true
+    BERTH_AOT_TRAIN="$tmp" "$repo/bin/berth" -H "$host" ps -a >/dev/null 2>&1 || true
   else
-    BERTH_AOT_TRAIN="$out" "$repo/bin/berth" ps --help >/dev/null 2>&1 || true
+    BERTH_AOT_TRAIN="$tmp" "$repo/bin/berth" ps --help >/dev/null 2>&1 || true
   fi
-  [[ -f "$out" ]] || { echo "aot-cache: berth cache not written" >&2; return 1; }
+  [[ -f "$tmp" ]] || { echo "aot-cache: berth cache not written" >&2; return 1; }
+  mv "$tmp" "$out"
 }
 
 case "$what" in
