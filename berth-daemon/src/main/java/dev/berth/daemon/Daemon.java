@@ -1,22 +1,38 @@
 package dev.berth.daemon;
 
+import dev.berth.daemon.api.ContainerControlsHandler;
+import dev.berth.daemon.api.ContainerFilesHandler;
 import dev.berth.daemon.api.ContainerListing;
+import dev.berth.daemon.api.ContainerPorts;
+import dev.berth.daemon.api.ContainerVolumes;
 import dev.berth.daemon.api.ContainersHandler;
 import dev.berth.daemon.api.EventsHandler;
 import dev.berth.daemon.api.ExecHandler;
 import dev.berth.daemon.api.ImagesHandler;
+import dev.berth.daemon.api.NetworksHandler;
 import dev.berth.daemon.api.SystemHandler;
+import dev.berth.daemon.api.VolumesHandler;
 import dev.berth.daemon.http.ApiServer;
 import dev.berth.daemon.http.Router;
 import dev.berth.engine.container.BundleBuilder;
+import dev.berth.engine.container.ContainerArchive;
+import dev.berth.engine.container.ContainerChanges;
+import dev.berth.engine.container.ContainerCommit;
+import dev.berth.engine.container.ContainerControls;
+import dev.berth.engine.container.ContainerRoots;
 import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.ContainerStore;
 import dev.berth.engine.container.OverlayMounter;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.exec.ExecService;
+import dev.berth.engine.network.BridgeNetwork;
+import dev.berth.engine.network.PublishedPorts;
+import dev.berth.engine.volume.ContainerMounts;
+import dev.berth.engine.volume.VolumeStore;
 import dev.berth.image.LocalImageService;
 import dev.berth.image.OverlayLayerStore;
 import dev.berth.runtime.conmon.ConmonRuntime;
+import dev.berth.sys.cgroups.Cgroups;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The composition root: every service of the daemon, constructed here in dependency order and nowhere else.
  *
- * <p>On disk: persistent state under the data root ({@code image/}, {@code overlay/}, {@code containers/}); runtime
- * state under the exec root ({@code runtime/} for the monitor and runc, {@code bundles/} for running containers).
+ * <p>On disk: persistent state under the data root ({@code image/}, {@code overlay/}, {@code containers/},
+ * {@code volumes/}, {@code mounts/}, {@code ports/}); runtime state under the exec root ({@code runtime/} for the
+ * monitors and runc, {@code bundles/} for running containers, {@code rootfs-ops/} for stopped ones being read).
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -52,44 +69,44 @@ public final class Daemon implements AutoCloseable {
             Files.createDirectories(cfg.execRoot());
             Files.writeString(cfg.pidFile(), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
 
+            Path bundles = cfg.execRoot().resolve("bundles");
             var layers = new OverlayLayerStore(cfg.dataRoot().resolve("overlay"));
             var images = new LocalImageService(cfg.dataRoot().resolve("image"), layers);
             var runtime = new ConmonRuntime(new ConmonRuntime.Config(cfg.conmon(), cfg.runtime(),
                     cfg.execRoot().resolve("runtime"), List.of()));
             var events = new EventBus();
-            var volumes = new dev.berth.engine.volume.VolumeStore(cfg.dataRoot().resolve("volumes"), events);
-            var mounts = new dev.berth.engine.volume.ContainerMounts(cfg.dataRoot().resolve("mounts"), volumes, events);
+            var mounter = new OverlayMounter();
+            var volumes = new VolumeStore(cfg.dataRoot().resolve("volumes"), events);
+            var mounts = new ContainerMounts(cfg.dataRoot().resolve("mounts"), volumes, events);
             var containers = new ContainerService(new ContainerStore(cfg.dataRoot().resolve("containers")), images, layers,
-                    runtime, new OverlayMounter(), new BundleBuilder().withMounts(mounts), events, cfg.execRoot().resolve("bundles"));
+                    runtime, mounter, new BundleBuilder().withMounts(mounts), events, bundles);
             var bridge = defaultBridge(cfg, runtime);
             containers.bridge(bridge);
-            var ports = new dev.berth.engine.network.PublishedPorts(cfg.dataRoot().resolve("ports"));
+            var ports = new PublishedPorts(cfg.dataRoot().resolve("ports"));
             containers.ports(ports);
             containers.restore();
             containers.reopenPorts();
             mounts.retainOnly(containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
+            var controls = new ContainerControls(containers, Cgroups.host());
 
             var router = new Router();
-            var volumesHandler = new dev.berth.daemon.api.VolumesHandler(volumes, mounts);
+            var volumesHandler = new VolumesHandler(volumes, mounts);
             new SystemHandler(containers, images, new SystemHandler.SystemFacts(cfg.dataRoot(), cfg.execRoot(),
                     cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot()))).withVolumes(volumesHandler::diskUsage)
                     .register(router);
             new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")), events)
-                    .withPorts(new dev.berth.daemon.api.ContainerPorts(ports, images))
-                    .withVolumes(new dev.berth.daemon.api.ContainerVolumes(mounts, images, id -> containers.get(id).id())).register(router);
+                    .withPorts(new ContainerPorts(ports, images))
+                    .withVolumes(new ContainerVolumes(mounts, images, id -> containers.get(id).id())).register(router);
             volumesHandler.register(router);
-            new dev.berth.daemon.api.ContainerControlsHandler(new dev.berth.engine.container.ContainerControls(containers,
-                    dev.berth.sys.cgroups.Cgroups.host())).register(router);
+            new ContainerControlsHandler(controls).register(router);
             new ImagesHandler(images, containers, events).register(router);
-            new dev.berth.daemon.api.ContainerFilesHandler(new dev.berth.engine.container.ContainerArchive(
-                    new dev.berth.engine.container.ContainerRoots(containers, layers, new OverlayMounter(),
-                            cfg.execRoot().resolve("bundles"), cfg.execRoot().resolve("rootfs-ops"))),
-                    new dev.berth.engine.container.ContainerChanges(containers, layers),
-                    new dev.berth.engine.container.ContainerCommit(containers, images, layers,
-                            new dev.berth.engine.container.ContainerControls(containers, dev.berth.sys.cgroups.Cgroups.host()), events)).register(router);
-            new ExecHandler(new ExecService(containers, runtime, events, cfg.execRoot().resolve("bundles"))).register(router);
+            new ContainerFilesHandler(
+                    new ContainerArchive(new ContainerRoots(containers, layers, mounter, bundles, cfg.execRoot().resolve("rootfs-ops"))),
+                    new ContainerChanges(containers, layers),
+                    new ContainerCommit(containers, images, layers, controls, events)).register(router);
+            new ExecHandler(new ExecService(containers, runtime, events, bundles)).register(router);
             new EventsHandler(events).register(router);
-            new dev.berth.daemon.api.NetworksHandler(containers, bridge).register(router);
+            new NetworksHandler(containers, bridge).register(router);
 
             var server = new ApiServer(router);
             for (String host : cfg.hosts()) server.listen(host);
@@ -105,8 +122,8 @@ public final class Daemon implements AutoCloseable {
      * The default bridge network (berth0, 172.30.0.0/16), set up where missing; leases of containers whose task is
      * gone are released first. Without it (no iproute2 or iptables) containers get a loopback-only namespace.
      */
-    private static dev.berth.engine.network.BridgeNetwork defaultBridge(DaemonConfig cfg, ConmonRuntime runtime) {
-        var bridge = new dev.berth.engine.network.BridgeNetwork("berth0", "172.30.0.0/16",
+    private static BridgeNetwork defaultBridge(DaemonConfig cfg, ConmonRuntime runtime) {
+        var bridge = new BridgeNetwork("berth0", "172.30.0.0/16",
                 java.nio.file.Path.of("/run/berth-net/berth0"), cfg.dataRoot());
         try {
             bridge.setUp();
