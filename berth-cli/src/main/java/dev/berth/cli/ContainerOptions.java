@@ -192,10 +192,13 @@ final class ContainerOptions {
     /** The lines of an env or label file that are not blank or comments. */
     private static List<String> readLines(Path file, String what) {
         try {
-            return Files.readAllLines(file).stream().map(String::strip)
+            // Docker trims only leading white space: a value keeps its trailing spaces.
+            return Files.readAllLines(file).stream().map(String::stripLeading)
                     .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        } catch (IOException e) {
+        } catch (java.nio.file.NoSuchFileException e) {
             throw new UsageError("open " + file + ": no such file or directory (" + what + ")");
+        } catch (IOException e) {
+            throw new UsageError("open " + file + ": " + e.getMessage() + " (" + what + ")");
         }
     }
 

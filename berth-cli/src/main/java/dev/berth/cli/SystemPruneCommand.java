@@ -42,11 +42,9 @@ final class SystemPruneCommand extends CliCommand {
         JsonNode networks = optional("/networks/prune" + Query.of().add("filters", Filters.toJson(filters)));
         if (networks != null) PruneReport.names(session, "Deleted Networks:", networks.path("NetworksDeleted"));
         if (volumes) {
-            JsonNode v = optional("/volumes/prune" + Query.of().add("filters", Filters.toJson(filters)));
-            if (v != null) {
-                reclaimed += v.path("SpaceReclaimed").asLong(0);
-                PruneReport.names(session, "Deleted Volumes:", v.path("VolumesDeleted"));
-            }
+            JsonNode v = client().post("/volumes/prune" + Query.of().add("filters", Filters.toJson(filters)), null);
+            reclaimed += v.path("SpaceReclaimed").asLong(0);
+            PruneReport.names(session, "Deleted Volumes:", v.path("VolumesDeleted"));
         }
         var imageFilters = new ArrayList<>(filters);
         imageFilters.add("dangling=" + !all);
@@ -57,7 +55,7 @@ final class SystemPruneCommand extends CliCommand {
         return 0;
     }
 
-    /** A prune endpoint of a part berthd may not serve yet (networks, volumes): left out when it answers 404. */
+    /** A prune endpoint berthd may not serve yet (user-defined networks): left out when it answers 404. */
     private JsonNode optional(String path) {
         try {
             return client().post(path, null);

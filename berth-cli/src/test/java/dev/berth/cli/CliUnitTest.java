@@ -110,6 +110,20 @@ class CliUnitTest {
     }
 
     @Test
+    void envFiles_keepTrailingSpaces_andSkipCommentsAndBlankLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var file = dir.resolve("env");
+        java.nio.file.Files.writeString(file, "# comment\n\n  A=one two  \nFROM_CLIENT\n");
+        var run = new RunCommand(null);
+        new CommandLine(run).setStopAtPositional(true).parseArgs("--env-file", file.toString(), "busybox");
+        assertThat(run.options.createBody("busybox", List.of(), false, Map.of("FROM_CLIENT", "v")))
+                .containsEntry("Env", List.of("A=one two  ", "FROM_CLIENT=v"));
+        var missing = new RunCommand(null);
+        new CommandLine(missing).setStopAtPositional(true).parseArgs("--env-file", dir.resolve("nope").toString(), "busybox");
+        assertThatThrownBy(() -> missing.options.createBody("busybox", List.of(), false, Map.of()))
+                .hasMessageContaining("no such file or directory");
+    }
+
+    @Test
     void restartPolicies_areCheckedLikeDockers() {
         assertThat(ContainerOptions.restartPolicy("on-failure:3")).containsEntry("Name", "on-failure").containsEntry("MaximumRetryCount", 3);
         assertThat(ContainerOptions.restartPolicy("unless-stopped")).containsEntry("Name", "unless-stopped");
