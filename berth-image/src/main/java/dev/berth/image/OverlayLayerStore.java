@@ -46,6 +46,8 @@ public final class OverlayLayerStore implements LayerStore {
     private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final String LAYER_JSON = "layer.json";
     private static final String TAR_SPLIT = "tar-split.gz";
+    /** Instead of {@link #TAR_SPLIT}: why the layer's tar could not be recorded (its text ends the save error). */
+    private static final String NO_TAR_SPLIT = "no-tar-split";
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
     private final Path layersDir;
@@ -90,8 +92,16 @@ public final class OverlayLayerStore implements LayerStore {
                 diffId = TarUnpacker.unpack(archive, diff, in -> recorder[0] = new TarSplit.Recorder(in, splitOut));
                 recorder[0].finish();
             }
-            // Without a faithful split the layer is still usable; save then rebuilds its tar from the files.
-            if (recorder[0].hasDuplicateNames() || !TarSplit.matches(recorder[0].files(), diff)) Files.delete(split);
+            // Without a faithful split the layer still runs containers, but save refuses it (it cannot rebuild the
+            // original tar from the files); the reason is kept for save's error.
+            String unsplittable = recorder[0].hasDuplicateNames()
+                    ? "its tar has entries that shadow each other (one name written twice)"
+                    : TarSplit.matches(recorder[0].files(), diff) ? null
+                    : "its unpacked files differ from its tar's entries";
+            if (unsplittable != null) {
+                Files.delete(split);
+                Files.writeString(dir.resolve(NO_TAR_SPLIT), unsplittable);
+            }
             return new PendingLayer(dir, diffId, FileTrees.diskUsage(diff));
         } catch (IOException | RuntimeException e) {
             try {
@@ -151,7 +161,8 @@ public final class OverlayLayerStore implements LayerStore {
      * The length of the layer's tar as {@link #writeTar} writes it.
      *
      * @throws EngineException.SystemFailure if the layer has no tar-split record (unpacked by an older berth, or
-     *     from a tar whose entries shadow each other): its original tar cannot be given back
+     *     from a tar whose entries shadow each other): its original tar cannot be given back; the message says
+     *     which case it is
      */
     public long tarSize(String chainId) {
         Path split = tarSplit(chainId);
@@ -171,8 +182,20 @@ public final class OverlayLayerStore implements LayerStore {
         if (layer(chainId).isEmpty()) throw EngineException.notFound("layer %s does not exist", chainId);
         Path split = layerDir(chainId).resolve(TAR_SPLIT);
         if (!Files.exists(split)) {
-            throw EngineException.failure("layer %s cannot be exported: it was stored without its tar-split record "
-                    + "(remove the image and import or load it again)", chainId);
+            Path reason = layerDir(chainId).resolve(NO_TAR_SPLIT);
+            if (Files.exists(reason)) {
+                String why;
+                try {
+                    why = Files.readString(reason).strip();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("reading " + reason + ": " + e.getMessage(), e);
+                }
+                throw EngineException.failure("layer %s cannot be exported: %s, so berth kept no tar-split record and "
+                        + "cannot rebuild the original tar (importing or loading the same tar again will not help)",
+                        chainId, why);
+            }
+            throw EngineException.failure("layer %s cannot be exported: it was stored by an older berth without its "
+                    + "tar-split record (remove the image and import or load it again)", chainId);
         }
         return split;
     }

@@ -80,6 +80,24 @@ class TarSplitTest {
             layer = store.commit(pending, null);
         }
         assertThatThrownBy(() -> store.tarSize(layer.chainId()))
-                .isInstanceOf(EngineException.SystemFailure.class).hasMessageContaining("tar-split");
+                .isInstanceOf(EngineException.SystemFailure.class).hasMessageContaining("tar-split")
+                .hasMessageContaining("entries that shadow each other")
+                .hasMessageContaining("will not help")
+                .hasMessageNotContaining("older berth");
+    }
+
+    @Test
+    void aLayerStoredBeforeTarSplits_saysToImportAgain() throws IOException {
+        LayerInfo layer;
+        try (var pending = store.unpack(new ByteArrayInputStream(tar(TarArchiveOutputStream.LONGFILE_POSIX, 512, "a", "1")))) {
+            layer = store.commit(pending, null);
+        }
+        // As an older berth left it: the layer's directory without the record.
+        java.nio.file.Files.delete(root.resolve("layers").resolve(layer.chainId().substring(7)).resolve("tar-split.gz"));
+        assertThatThrownBy(() -> store.writeTar(layer.chainId(), new ByteArrayOutputStream()))
+                .isInstanceOf(EngineException.SystemFailure.class)
+                .hasMessageContaining("stored by an older berth without its tar-split record")
+                .hasMessageContaining("import or load it again")
+                .hasMessageNotContaining("shadow");
     }
 }
