@@ -37,7 +37,24 @@ public interface ImageService {
      */
     List<DeleteResponse> remove(String nameOrId, boolean force, boolean noPrune, Predicate<String> inUse);
 
-    record DeleteResponse(String untagged, String deleted) {}
+    /**
+     * One record of a removal, as Docker's delete response lists it: a name untagged, or an id deleted. {@code image}
+     * tells an image's own Deleted record from those of the layers that went with it (Docker's events name only the
+     * image).
+     */
+    record DeleteResponse(String untagged, String deleted, boolean image) {
+        public static DeleteResponse untag(String reference) {
+            return new DeleteResponse(reference, null, false);
+        }
+
+        public static DeleteResponse deletedImage(String imageId) {
+            return new DeleteResponse(null, imageId, true);
+        }
+
+        public static DeleteResponse deletedLayer(String chainId) {
+            return new DeleteResponse(null, chainId, false);
+        }
+    }
 
     /**
      * Docker's {@code save}: the images {@code names} resolve to (a repository name without a tag means all its

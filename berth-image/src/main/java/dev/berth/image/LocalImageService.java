@@ -255,7 +255,7 @@ public final class LocalImageService implements ImageService {
 
     private void untag(ImageRef ref, List<DeleteResponse> records) {
         references.remove(ref);
-        records.add(new DeleteResponse(ref.toString(), null));
+        records.add(DeleteResponse.untag(ref.toString()));
     }
 
     /**
@@ -266,14 +266,14 @@ public final class LocalImageService implements ImageService {
     private long delete(StoredImage image, List<DeleteResponse> records) {
         configs.delete(Digest.parse(image.id()));
         images.remove(image.id());
-        records.add(new DeleteResponse(null, image.id()));
+        records.add(DeleteResponse.deletedImage(image.id()));
         long freed = 0;
         for (String chainId : image.chainIds().reversed()) {
             if (isLayerUsed(chainId, image.id())) break;
             long size = layers.layer(chainId).map(LayerInfo::size).orElse(0L);
             if (!layers.deleteLayer(chainId)) break;
             freed += size;
-            records.add(new DeleteResponse(null, chainId));
+            records.add(DeleteResponse.deletedLayer(chainId));
         }
         return freed;
     }
@@ -390,6 +390,7 @@ public final class LocalImageService implements ImageService {
                     }
                 }
             }
+            afterUnpack.run();
             lock.writeLock().lock();
             try {
                 return commitLoaded(archived, pending);
@@ -415,7 +416,18 @@ public final class LocalImageService implements ImageService {
         return Digest.fromHash(sha.digest());
     }
 
-    /** Layers bottom up, then configs, then names; undone if anything fails on the way. */
+    /** Tests only: runs between a load's unpacking (no lock held) and its commit. */
+    private Runnable afterUnpack = () -> {};
+
+    void afterUnpack(Runnable hook) {
+        this.afterUnpack = hook;
+    }
+
+    /**
+     * Layers bottom up, then configs, then names; undone if anything fails on the way. A layer the archive found
+     * stored already may have been deleted since (the unpacking holds no lock): then the load fails rather than
+     * register an image without it.
+     */
     private List<String> commitLoaded(List<ImageArchiveReader.ArchivedImage> archived, Map<String, PendingLayer> pending) {
         var committed = new ArrayList<String>();
         var added = new ArrayList<String>();
@@ -427,6 +439,9 @@ public final class LocalImageService implements ImageService {
                     if (layer != null && !layer.isDone()) {
                         layers.commit(layer, parent);
                         committed.add(chainId);
+                    } else if (layers.layer(chainId).isEmpty()) {
+                        throw EngineException.conflict("layer %s of image %s was deleted while the archive was "
+                                + "being loaded; load it again", chainId, image.id());
                     }
                     parent = chainId;
                 }

@@ -114,6 +114,23 @@ class ImageArchiveTest {
     }
 
     @Test
+    void load_failsIfALayerItFoundStoredIsDeletedBeforeItCommits() throws IOException {
+        Image a = images.importRootfs(new ByteArrayInputStream(Tars.single("s")), new ImportOptions("a:1", null, null));
+        Image b = images.importRootfs(new ByteArrayInputStream(Tars.single("s")), new ImportOptions("b:1", null, "other config"));
+        assertThat(b.layers()).isEqualTo(a.layers());
+        byte[] archive = save(images, "b:1");
+        images.remove("b:1", false, false, id -> false);
+        // The layer is there (a:1 uses it) when load looks, and gone when load commits.
+        images.afterUnpack(() -> images.remove("a:1", false, false, id -> false));
+        assertThatThrownBy(() -> images.load(new ByteArrayInputStream(archive)))
+                .isInstanceOf(EngineException.Conflict.class).hasMessageContaining("was deleted while the archive was being loaded");
+        assertThat(images.list()).isEmpty();
+        images.afterUnpack(() -> {});
+        assertThat(images.load(new ByteArrayInputStream(archive))).containsExactly("Loaded image: b:1");
+        assertThat(save(images, "b:1")).isEqualTo(archive);
+    }
+
+    @Test
     void load_ofAnUntaggedSave_printsTheId_andMovesTagsOffOtherImages() throws IOException {
         Image image = images.importRootfs(new ByteArrayInputStream(Tars.single("x")), new ImportOptions("x:1", null, null));
         byte[] byId = save(images, image.id().substring(7, 19));
@@ -199,6 +216,10 @@ class ImageArchiveTest {
         Image dangling = images.importRootfs(new ByteArrayInputStream(Tars.single("b")), new ImportOptions(null, null, null));
         var report = images.prune(i -> i.repoTags().isEmpty(), id -> false);
         assertThat(report.deleted()).extracting(ImageService.DeleteResponse::deleted).contains(dangling.id());
+        // The layer's Deleted record is there too, but only the image's says it is an image.
+        assertThat(report.deleted()).filteredOn(ImageService.DeleteResponse::image)
+                .extracting(ImageService.DeleteResponse::deleted).containsExactly(dangling.id());
+        assertThat(report.deleted()).hasSizeGreaterThan(1);
         assertThat(report.spaceReclaimed()).isEqualTo(dangling.size());
         assertThat(images.list()).extracting(Image::id).containsExactly(kept.id());
 

@@ -183,7 +183,7 @@ class LocalImageServiceTest {
 
         var result = images.remove("other:1", false, false, UNUSED);
 
-        assertThat(result).containsExactly(new DeleteResponse("other:1", null));
+        assertThat(result).containsExactly(DeleteResponse.untag("other:1"));
         assertThat(images.resolve(image.id()).repoTags()).containsExactly("busybox:latest");
     }
 
@@ -193,8 +193,8 @@ class LocalImageServiceTest {
 
         var result = images.remove("busybox", false, false, UNUSED);
 
-        assertThat(result).containsExactly(new DeleteResponse("busybox:latest", null),
-                new DeleteResponse(null, image.id()), new DeleteResponse(null, image.chainId()));
+        assertThat(result).containsExactly(DeleteResponse.untag("busybox:latest"),
+                DeleteResponse.deletedImage(image.id()), DeleteResponse.deletedLayer(image.chainId()));
         assertThat(images.list()).isEmpty();
         assertThat(layerDirs()).isZero();
         assertThat(dataRoot.resolve("image/blobs/sha256").resolve(image.id().substring(7))).doesNotExist();
@@ -206,7 +206,7 @@ class LocalImageServiceTest {
         importTar(Tars.single("shared"), "b:1");
 
         assertThat(images.remove("a:1", false, false, UNUSED))
-                .containsExactly(new DeleteResponse("a:1", null), new DeleteResponse(null, a.id()));
+                .containsExactly(DeleteResponse.untag("a:1"), DeleteResponse.deletedImage(a.id()));
         assertThat(layerDirs()).isEqualTo(1);
         assertThat(images.resolve("b:1").chainId()).isEqualTo(a.chainId());
     }
@@ -224,8 +224,8 @@ class LocalImageServiceTest {
         assertThat(images.resolve(image.id()).repoTags()).hasSize(2);
 
         var result = images.remove(shortId, true, false, UNUSED);
-        assertThat(result).containsExactly(new DeleteResponse("busybox:latest", null), new DeleteResponse("other:1", null),
-                new DeleteResponse(null, image.id()), new DeleteResponse(null, image.chainId()));
+        assertThat(result).containsExactly(DeleteResponse.untag("busybox:latest"), DeleteResponse.untag("other:1"),
+                DeleteResponse.deletedImage(image.id()), DeleteResponse.deletedLayer(image.chainId()));
     }
 
     @Test
@@ -250,7 +250,7 @@ class LocalImageServiceTest {
                 .isInstanceOf(EngineException.Conflict.class)
                 .hasMessage("conflict: unable to delete " + shortId + " (must be forced) - image is being used by stopped container");
 
-        assertThat(images.remove("busybox", true, false, inUse)).containsExactly(new DeleteResponse("busybox:latest", null));
+        assertThat(images.remove("busybox", true, false, inUse)).containsExactly(DeleteResponse.untag("busybox:latest"));
         Image kept = images.resolve(image.id());
         assertThat(kept.repoTags()).isEmpty();
         assertThat(images.remove(image.id(), true, false, inUse)).isEmpty();
@@ -262,7 +262,7 @@ class LocalImageServiceTest {
         Image image = importTar(Tars.single("x"), "busybox");
         images.tag("busybox", "inuse:1");
         assertThat(images.remove("inuse:1", false, false, image.id()::equals))
-                .containsExactly(new DeleteResponse("inuse:1", null));
+                .containsExactly(DeleteResponse.untag("inuse:1"));
     }
 
     @Test
