@@ -1,6 +1,7 @@
 package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -9,11 +10,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,13 +40,6 @@ class ExecEventsIT {
         }
     }
 
-    private static Cli.Result dockerWithInput(String input, String... args) throws Exception {
-        var cmd = new ArrayList<String>();
-        cmd.add("/usr/local/bin/docker");
-        cmd.addAll(List.of(args));
-        return Cli.run(cmd, Map.of("DOCKER_HOST", daemon.host()), input.getBytes(StandardCharsets.UTF_8));
-    }
-
     @Test
     void exec_exitCodeAndStreams_reachBothClients() throws Exception {
         var berth = daemon.berth("exec", "web", "sh", "-c", "echo out; echo err >&2; exit 3");
@@ -63,7 +58,7 @@ class ExecEventsIT {
 
     @Test
     void exec_pipedStdin_reachesTheProcess() throws Exception {
-        var docker = dockerWithInput("hi\n", "exec", "-i", "web", "cat");
+        var docker = daemon.dockerWithInput("hi\n", "exec", "-i", "web", "cat");
         assertThat(docker.exit()).as(docker.toString()).isZero();
         assertThat(docker.out()).isEqualTo("hi\n");
 
@@ -93,12 +88,7 @@ class ExecEventsIT {
     void exec_detached_runsInTheBackground() throws Exception {
         var r = daemon.docker("exec", "-d", "web", "sh", "-c", "sleep 0.2; touch /detached");
         assertThat(r.exit()).as(r.toString()).isZero();
-        boolean seen = false;
-        for (int i = 0; i < 50 && !seen; i++) {
-            seen = daemon.docker("exec", "web", "test", "-e", "/detached").exit() == 0;
-            if (!seen) Thread.sleep(100);
-        }
-        assertThat(seen).isTrue();
+        await("/detached created").atMost(Duration.ofSeconds(5)).until(() -> daemon.docker("exec", "web", "test", "-e", "/detached").exit() == 0);
     }
 
     @Test
@@ -122,20 +112,21 @@ class ExecEventsIT {
 
     @Test
     void events_aListenerStartedBefore_seesTheContainersLife() throws Exception {
-        var cmd = List.of("/usr/local/bin/docker", "events", "--filter", "container=evx", "--format", "{{.Action}}");
-        var pb = new ProcessBuilder(cmd);
-        pb.environment().put("DOCKER_HOST", daemon.host());
+        // --since: the bus replays what happened since t0 to a listener that subscribes late, so the listener cannot
+        // miss the start however slowly it connects; --until: it ends by itself should the awaited events never come.
+        Instant t0 = Instant.now();
+        var pb = new ProcessBuilder(TestDaemon.dockerCommand("events", "--since", since(t0),
+                "--until", Long.toString(t0.getEpochSecond() + 15), "--filter", "container=evx", "--format", "{{.Action}}"));
+        pb.environment().putAll(daemon.dockerEnv());
         Process listener = pb.start();
         try {
-            Thread.sleep(500); // the listener is subscribed once its request is answered
             assertThat(daemon.berth("run", "-d", "--name", "evx", "busybox", "sleep", "600").exit()).isZero();
             assertThat(daemon.docker("exec", "evx", "sh", "-c", "exit 2").exit()).isEqualTo(2);
             assertThat(daemon.berth("kill", "evx").exit()).isZero();
             assertThat(daemon.berth("rm", "evx").exit()).isZero();
             var lines = new ArrayList<String>();
             var in = new BufferedReader(new InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (System.currentTimeMillis() < deadline && !lines.contains("destroy")) {
+            while (!lines.contains("destroy")) {
                 String line = in.readLine();
                 if (line == null) break;
                 lines.add(line);
@@ -158,7 +149,7 @@ class ExecEventsIT {
         assertThat(daemon.berth("run", "--name", "evy", "busybox", "sh", "-c", "exit 7").exit()).isEqualTo(7);
         assertThat(daemon.berth("rename", "evy", "evz").exit()).isZero();
         assertThat(daemon.berth("rm", "evz").exit()).isZero();
-        String since = t0.getEpochSecond() + "." + String.format("%09d", t0.getNano());
+        String since = since(t0);
         Thread.sleep(1100); // the Docker CLI sends --until 0s as whole seconds: let this second pass
 
         var images = daemon.docker("events", "--since", since, "--until", "0s", "--filter", "type=image",
@@ -175,6 +166,27 @@ class ExecEventsIT {
         assertThat(renamed.out()).contains("container rename ").contains("oldName=/evy").contains("name=evz");
     }
 
+    @Test
+    void rmForce_ofARunningContainer_killsItThenDestroysIt() throws Exception {
+        Instant t0 = Instant.now();
+        assertThat(daemon.berth("run", "-d", "--name", "rmf", "busybox", "sleep", "600").exit()).isZero();
+        var rm = daemon.berth("rm", "-f", "rmf");
+        assertThat(rm.exit()).as(rm.toString()).isZero();
+        assertThat(rm.out()).isEqualTo("rmf\n");
+        String until = Long.toString(Instant.now().getEpochSecond() + 1);
+        var actions = daemon.berth("events", "--since", since(t0), "--until", until, "--filter", "container=rmf", "--format", "{{.Action}}");
+        assertThat(actions.exit()).as(actions.toString()).isZero();
+        assertThat(actions.out()).isEqualTo("create\nstart\nkill\ndie\ndestroy\n");
+        var die = daemon.berth("events", "--since", since(t0), "--until", until, "--filter", "container=rmf",
+                "--filter", "event=die", "--format", "{{.Actor.Attributes.exitCode}}");
+        assertThat(die.out()).isEqualTo("137\n");
+    }
+
+    /** {@code t} as the seconds.nanoseconds that {@code --since} takes. */
+    private static String since(Instant t) {
+        return t.getEpochSecond() + "." + String.format("%09d", t.getNano());
+    }
+
     /** The daemon itself watches a TTY attach's input for the detach keys, whatever the client. */
     @Test
     void attach_detachKeys_endTheAttach_andTheContainerRunsOn() throws Exception {
@@ -188,25 +200,36 @@ class ExecEventsIT {
                     + "Host: berth\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n";
             ch.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
             ch.write(ByteBuffer.wrap("echo abc$((6*7))\n".getBytes(StandardCharsets.US_ASCII)));
-            var got = new StringBuilder();
-            var buf = ByteBuffer.allocate(4096);
-            long deadline = System.currentTimeMillis() + 10_000;
-            int n = 0;
-            boolean sent = false;
-            while (System.currentTimeMillis() < deadline && (n = ch.read(buf)) >= 0) {
-                got.append(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
-                buf.clear();
-                if (!sent && got.toString().contains("abc42")) {
-                    ch.write(ByteBuffer.wrap(new byte[] {24, 'x'})); // ctrl-x, x
-                    sent = true;
+            var got = new StringBuffer();
+            // Read on a thread of its own: a daemon that never ends the stream fails the test after 15 s, not hangs it.
+            var reader = new FutureTask<Integer>(() -> {
+                var buf = ByteBuffer.allocate(4096);
+                int n;
+                boolean sent = false;
+                while ((n = ch.read(buf)) >= 0) {
+                    got.append(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+                    buf.clear();
+                    if (!sent && got.toString().contains("abc42")) {
+                        ch.write(ByteBuffer.wrap(new byte[] {24, 'x'})); // ctrl-x, x
+                        sent = true;
+                    }
                 }
+                return n;
+            });
+            Thread.ofVirtual().start(reader);
+            int n;
+            try {
+                n = reader.get(15, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                ch.close();
+                throw new AssertionError("the daemon did not end the stream in 15 s; read so far:\n" + got, e);
             }
             assertThat(n).as("the daemon ends the stream").isEqualTo(-1);
             assertThat(got.toString()).startsWith("HTTP/1.1 101").contains("abc42");
         }
         var state = daemon.berth("inspect", "--format", "{{.State.Status}}", "tty1");
         assertThat(state.out()).isEqualTo("running\n");
-        String since = t0.getEpochSecond() + "." + String.format("%09d", t0.getNano());
+        String since = since(t0);
         Thread.sleep(1100); // the Docker CLI sends --until 0s as whole seconds
         var ev = daemon.docker("events", "--since", since, "--until", "0s", "--filter", "container=tty1", "--format", "{{.Action}}");
         assertThat(ev.out()).contains("attach\n").contains("detach\n");

@@ -84,14 +84,21 @@ public final class TestDaemon implements AutoCloseable {
 
     /** One raw HTTP/1.1 request over the socket; returns the whole response as text. */
     public String request(String method, String path, String jsonBody) throws IOException {
+        return jsonBody == null ? request(method, path, null, null)
+                : request(method, path, "application/json", jsonBody.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One raw HTTP/1.1 request with a body of {@code contentType} (none if null); the whole response as text. */
+    public String request(String method, String path, String contentType, byte[] body) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
+            byte[] content = body == null ? new byte[0] : body;
             String head = method + " " + path + " HTTP/1.1\r\nHost: berth\r\nConnection: close\r\n"
-                    + (jsonBody == null ? "" : "Content-Type: application/json\r\n")
-                    + "Content-Length: " + body.length + "\r\n\r\n";
+                    + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+                    + "Content-Length: " + content.length + "\r\n\r\n";
             ch.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
-            ch.write(ByteBuffer.wrap(body));
+            ByteBuffer toSend = ByteBuffer.wrap(content);
+            while (toSend.hasRemaining()) ch.write(toSend);
             var out = new java.io.ByteArrayOutputStream();
             ByteBuffer buf = ByteBuffer.allocate(65536);
             while (ch.read(buf) > 0) {
@@ -129,7 +136,7 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     public Cli.Result berthWithInput(String input, String... args) throws Exception {
-        return berthWithInput(input.getBytes(java.nio.charset.StandardCharsets.UTF_8), args);
+        return berthWithInput(input.getBytes(StandardCharsets.UTF_8), args);
     }
 
     public Cli.Result berthWithInput(byte[] input, String... args) throws Exception {
@@ -147,10 +154,27 @@ public final class TestDaemon implements AutoCloseable {
 
     /** The unmodified Docker CLI pointed at this daemon. */
     public Cli.Result docker(String... args) throws Exception {
+        return Cli.run(dockerCommand(args), dockerEnv(), null);
+    }
+
+    public Cli.Result dockerWithInput(String input, String... args) throws Exception {
+        return dockerWithInput(input.getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    public Cli.Result dockerWithInput(byte[] input, String... args) throws Exception {
+        return Cli.run(dockerCommand(args), dockerEnv(), input);
+    }
+
+    public static List<String> dockerCommand(String... args) {
         var cmd = new ArrayList<String>();
         cmd.add("/usr/local/bin/docker");
         cmd.addAll(List.of(args));
-        return Cli.run(cmd, Map.of("DOCKER_HOST", host(), "DOCKER_CONFIG", dir.resolve("docker-config").toString()), null);
+        return cmd;
+    }
+
+    /** The environment the Docker CLI needs for this daemon: its socket, and a config dir of its own (not ~/.docker). */
+    public Map<String, String> dockerEnv() {
+        return Map.of("DOCKER_HOST", host(), "DOCKER_CONFIG", dir.resolve("docker-config").toString());
     }
 
     /** Imports the shared busybox rootfs tar as busybox:latest. */
