@@ -2,6 +2,8 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -29,34 +31,37 @@ class PublishedPortsIT {
 
     @Test
     void publishedPort_answersOnLoopback_isListed_andFreedOnStop() throws Exception {
-        var run = daemon.docker("run", "-d", "--name", "web", "-p", "127.0.0.1:18181:80", "-p", "81",
+        int hp = freePort();
+        var run = daemon.docker("run", "-d", "--name", "web", "-p", "127.0.0.1:" + hp + ":80", "-p", "81",
                 "busybox", "sh", "-c", "httpd -p 81 -h /etc; exec httpd -f -p 80 -h /etc");
         assertThat(run.exit()).as(run.toString()).isZero();
         String short12 = run.out().strip().substring(0, 12);
-        assertThat(curl("http://127.0.0.1:18181/hostname")).isEqualTo(short12 + "\n");
+        assertThat(curl("http://127.0.0.1:" + hp + "/hostname")).isEqualTo(short12 + "\n");
 
         var port = daemon.docker("port", "web");
-        assertThat(port.out()).startsWith("80/tcp -> 127.0.0.1:18181\n81/tcp -> 0.0.0.0:");
+        assertThat(port.out()).startsWith("80/tcp -> 127.0.0.1:" + hp + "\n81/tcp -> 0.0.0.0:");
         String ephemeral = daemon.docker("port", "web", "81").out().strip().replaceAll(".*:", "");
         assertThat(curl("http://127.0.0.1:" + ephemeral + "/hostname")).isEqualTo(short12 + "\n");
         assertThat(daemon.docker("ps", "--format", "{{.Ports}}").out())
-                .isEqualTo("127.0.0.1:18181->80/tcp, 0.0.0.0:" + ephemeral + "->81/tcp\n");
+                .isEqualTo("127.0.0.1:" + hp + "->80/tcp, 0.0.0.0:" + ephemeral + "->81/tcp\n");
         assertThat(daemon.berth("inspect", "-f", "{{json .HostConfig.PortBindings}}", "web").out())
-                .isEqualTo("{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"18181\"}],\"81/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"\"}]}\n");
+                .isEqualTo("{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"" + hp + "\"}],\"81/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"\"}]}\n");
 
         // A second container asking for the same port is refused, names the port and does not run.
-        var clash = daemon.docker("run", "-d", "--name", "clash", "-p", "127.0.0.1:18181:80", "busybox", "httpd", "-f", "-p", "80");
+        var clash = daemon.docker("run", "-d", "--name", "clash", "-p", "127.0.0.1:" + hp + ":80", "busybox", "httpd", "-f", "-p", "80");
         assertThat(clash.exit()).isNotZero();
-        assertThat(clash.err()).contains("127.0.0.1:18181").contains("port is already allocated");
+        assertThat(clash.err()).contains("127.0.0.1:" + hp).contains("port is already allocated");
         assertThat(daemon.docker("inspect", "-f", "{{.State.Running}}", "clash").out()).isEqualTo("false\n");
 
         // The daemon dies and comes back: the container still runs and its port answers again.
         daemon.kill9();
         daemon.start();
-        assertThat(curl("http://127.0.0.1:18181/hostname")).isEqualTo(short12 + "\n");
+        assertThat(curl("http://127.0.0.1:" + hp + "/hostname")).isEqualTo(short12 + "\n");
 
         assertThat(daemon.docker("stop", "-t", "1", "web").exit()).isZero();
-        assertThat(curl("http://127.0.0.1:18181/hostname")).isEmpty();
+        // Nothing listens on the port any more: curl's exit 7 is "connection refused", not a timeout or an empty reply.
+        var refused = curlResult("http://127.0.0.1:" + hp + "/hostname");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(7);
         assertThat(daemon.docker("ps", "-a", "--filter", "name=web", "--format", "[{{.Ports}}]").out()).isEqualTo("[]\n");
         assertThat(daemon.berth("rm", "-f", "web", "clash").exit()).isZero();
     }
@@ -86,7 +91,26 @@ class PublishedPortsIT {
         assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
     }
 
+    @Test
+    void oneHostPort_forAContainerPortRange_isAUsageError() throws Exception {
+        var r = daemon.berth("run", "-p", "8080:80-81", "busybox", "true");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(125);
+        assertThat(r.err()).contains("invalid ranges specified for container and host Ports");
+        assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
+    }
+
+    /** A port nothing listens on now, so parallel runs and other programs do not collide with a fixed number. */
+    private static int freePort() throws Exception {
+        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     private static String curl(String url) throws Exception {
-        return Cli.run(List.of("curl", "-s", "--max-time", "5", url), Map.of(), null).out();
+        return curlResult(url).out();
+    }
+
+    private static Cli.Result curlResult(String url) throws Exception {
+        return Cli.run(List.of("curl", "-s", "--max-time", "5", url), Map.of(), null);
     }
 }
