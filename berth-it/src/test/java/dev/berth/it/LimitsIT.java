@@ -1,6 +1,9 @@
 package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,19 +135,26 @@ class LimitsIT {
         // 20 MB held in a shell variable; the shell stays (a last command alone would be exec'd).
         daemon.berth("run", "-d", "--name", "eater", "-m", "100m", "busybox", "sh", "-c",
                 "x=$(head -c 20000000 /dev/zero | tr '\\0' a); while true; do sleep 1; done");
-        Thread.sleep(1500);
+        // The shell needs a moment to build the string: wait for the usage to pass 15 MiB, then both clients must see it.
+        await("eater uses 15 MiB").atMost(Duration.ofSeconds(20)).until(() -> mib(daemon.berth("stats", "--no-stream",
+                "--format", "{{.MemUsage}}", "eater").out()) > 15.0);
         for (var r : new Cli.Result[] {
                 daemon.docker("stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}} {{.PIDs}} {{.CPUPerc}}", "eater"),
                 daemon.berth("stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}} {{.PIDs}} {{.CPUPerc}}", "eater")}) {
             assertThat(r.exit()).as(r.toString()).isZero();
             assertThat(r.out()).matches("eater \\d+(\\.\\d+)?MiB / 100MiB [12] \\d+\\.\\d\\d%\n");
-            double mib = Double.parseDouble(r.out().split(" ")[1].replace("MiB", ""));
-            assertThat(mib).isBetween(15.0, 100.0);
+            assertThat(mib(r.out().split(" ", 2)[1])).isBetween(15.0, 100.0);
         }
         var raw = daemon.request("GET", "/v1.50/containers/eater/stats?stream=false", null);
         assertThat(raw).contains("\"cpu_stats\"").contains("\"precpu_stats\"").contains("\"system_cpu_usage\"")
                 .contains("\"pids_stats\"").contains("\"limit\":104857600");
         daemon.berth("rm", "-f", "eater");
+    }
+
+    /** The MiB of a stats MemUsage ("12.5MiB / 100MiB"); -1 if it is in other units or absent. */
+    private static double mib(String memUsage) {
+        String used = memUsage.split(" ")[0];
+        return used.endsWith("MiB") ? Double.parseDouble(used.substring(0, used.length() - 3)) : -1;
     }
 
     @Test

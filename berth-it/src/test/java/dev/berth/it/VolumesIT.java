@@ -1,9 +1,11 @@
 package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,9 @@ class VolumesIT {
         assertThat(daemon.dataRoot().resolve("volumes/etccopy/_data/group")).exists();
 
         var nc = daemon.berth("run", "--rm", "--mount", "type=volume,src=etcempty,dst=/etc,volume-nocopy", "busybox", "ls", "/etc");
-        assertThat(nc.out()).doesNotContain("group");
+        assertThat(nc.exit()).as(nc.toString()).isZero();
+        // Only the files the engine mounts over the empty volume, as Docker does: nothing of the image's /etc.
+        assertThat(nc.out()).isEqualTo("hostname\nhosts\nresolv.conf\n");
         daemon.berth("volume", "rm", "etccopy", "etcempty");
     }
 
@@ -105,14 +109,10 @@ class VolumesIT {
         long since = System.currentTimeMillis() / 1000 - 1;
         assertThat(daemon.berth("run", "--rm", "-v", "evvol:/e", "busybox", "true").exit()).isZero();
         assertThat(daemon.berth("volume", "rm", "evvol").exit()).isZero();
-        String events = "";
         // Wait for this volume's own destroy: another test's volume may have been destroyed in the same window.
-        for (int i = 0; i < 50 && !events.contains("destroy evvol\n"); i++) {
-            events = daemon.docker("events", "--since", Long.toString(since), "--until", "0s", "--filter", "type=volume",
-                    "--format", "{{.Action}} {{.Actor.ID}}").out();
-            Thread.sleep(100);
-        }
-        assertThat(events).contains("create evvol\n", "mount evvol\n", "unmount evvol\n", "destroy evvol\n");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(daemon.docker("events", "--since",
+                Long.toString(since), "--until", "0s", "--filter", "type=volume", "--format", "{{.Action}} {{.Actor.ID}}").out())
+                .contains("create evvol\n", "mount evvol\n", "unmount evvol\n", "destroy evvol\n"));
     }
 
     @Test
