@@ -1,10 +1,12 @@
 package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ class BerthCliFilesIT {
         var run = daemon.berth("run", "-d", "--name", "box", "busybox", "sh", "-c",
                 "echo hi > /greeting; mkdir -p /d/sub; echo x > /d/sub/f; rm /bin/vi; exec sleep 300");
         if (run.exit() != 0) throw new IllegalStateException(run.toString());
-        for (int i = 0; i < 50 && daemon.berth("exec", "box", "test", "-f", "/d/sub/f").exit() != 0; i++) Thread.sleep(100);
+        await("box ready").atMost(Duration.ofSeconds(10)).until(() -> daemon.berth("exec", "box", "test", "-f", "/d/sub/f").exit() == 0);
     }
 
     @AfterAll

@@ -1,15 +1,13 @@
 package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -45,11 +43,8 @@ class ContainerFilesIT {
     private static void runDetached(String name, String script) throws Exception {
         ok(daemon.docker("run", "-d", "--name", name, "busybox", "sh", "-c", script + "\nexec sleep 300"));
         // The script has run once the marker it ends with exists.
-        for (int i = 0; i < 100; i++) {
-            if (daemon.docker("cp", name + ":/ready", "-").exit() == 0) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("container " + name + " did not get ready");
+        await("container " + name + " ready").atMost(Duration.ofSeconds(10))
+                .until(() -> daemon.docker("cp", name + ":/ready", "-").exit() == 0);
     }
 
     @Test
@@ -278,20 +273,6 @@ class ContainerFilesIT {
 
     /** PUT /containers/{name}/archive?path= with a tar body; the whole response as text. */
     private static String put(String container, String path, byte[] tar) throws Exception {
-        Path socket = Path.of(daemon.host().substring("unix://".length()));
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            String head = "PUT /v1.50/containers/" + container + "/archive?path=" + path + " HTTP/1.1\r\nHost: berth\r\n"
-                    + "Connection: close\r\nContent-Type: application/x-tar\r\nContent-Length: " + tar.length + "\r\n\r\n";
-            ch.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
-            ch.write(ByteBuffer.wrap(tar));
-            var out = new ByteArrayOutputStream();
-            ByteBuffer buf = ByteBuffer.allocate(65536);
-            while (ch.read(buf) > 0) {
-                out.write(buf.array(), 0, buf.position());
-                buf.clear();
-            }
-            return out.toString(StandardCharsets.UTF_8);
-        }
+        return daemon.request("PUT", "/v1.50/containers/" + container + "/archive?path=" + path, "application/x-tar", tar);
     }
 }

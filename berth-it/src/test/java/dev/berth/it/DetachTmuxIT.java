@@ -1,10 +1,14 @@
 package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,13 +62,12 @@ class DetachTmuxIT {
     }
 
     private String awaitScreen(String name, String text) throws Exception {
-        String s = "";
-        for (int i = 0; i < 100; i++) {
-            s = screen(name);
-            if (s.contains(text)) return s;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("screen of " + name + " never showed \"" + text + "\":\n" + s);
+        var shown = new AtomicReference<String>();
+        await("screen of " + name + " shows \"" + text + "\"").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            shown.set(screen(name));
+            assertThat(shown.get()).contains(text);
+        });
+        return shown.get();
     }
 
     @Test
@@ -88,9 +91,23 @@ class DetachTmuxIT {
     }
 
     @Test
+    void startAi_detachWithCtrlPCtrlQ_returns_andTheContainerRunsOn() throws Exception {
+        assertThat(daemon.berth("create", "-it", "--name", "sai", "busybox", "sh").exit()).isZero();
+        session("start", berth() + " start -ai sai");
+        awaitScreen("start", "/ #");
+        tmux("send-keys", "-t", "start", "echo four $((9*9))", "Enter");
+        awaitScreen("start", "four 81");
+        tmux("send-keys", "-t", "start", "C-p", "C-q");
+        assertThat(awaitScreen("start", "EXITED")).contains("EXITED 0");
+        assertThat(daemon.berth("inspect", "--format", "{{.State.Status}}", "sai").out()).isEqualTo("running\n");
+        daemon.berth("rm", "-f", "sai");
+    }
+
+    @Test
     void dockerExecIt_isInteractive_andReturnsTheShellsStatus() throws Exception {
         assertThat(daemon.berth("run", "-d", "--name", "box", "busybox", "sleep", "600").exit()).isZero();
-        session("exec", "DOCKER_HOST=" + daemon.host() + " /usr/local/bin/docker exec -it box sh");
+        String env = daemon.dockerEnv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        session("exec", env + " /usr/local/bin/docker exec -it box sh");
         awaitScreen("exec", "/ #");
         tmux("send-keys", "-t", "exec", "stty size; echo three $((8*8))", "Enter");
         String s = awaitScreen("exec", "three 64");
