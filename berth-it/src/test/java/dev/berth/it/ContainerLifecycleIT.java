@@ -1,6 +1,9 @@
 package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +51,7 @@ class ContainerLifecycleIT {
         assertThat(ps.out()).startsWith("CONTAINER ID   IMAGE");
         assertThat(ps.out()).contains(id.substring(0, 12)).contains("web").contains("Up ");
 
-        assertThat(waitForLogs("web", "serving\n")).isTrue();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(daemon.berth("logs", "web").out()).isEqualTo("serving\n"));
 
         var stop = daemon.berth("stop", "-t", "2", "web");
         assertThat(stop.exit()).as(stop.toString()).isZero();
@@ -61,14 +64,6 @@ class ContainerLifecycleIT {
         var rm = daemon.berth("rm", "web");
         assertThat(rm.exit()).as(rm.toString()).isZero();
         assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
-    }
-
-    private boolean waitForLogs(String name, String expected) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            if (daemon.berth("logs", name).out().equals(expected)) return true;
-            Thread.sleep(100);
-        }
-        return false;
     }
 
     @Test
@@ -153,6 +148,29 @@ class ContainerLifecycleIT {
         assertThat(stopped.exit()).isEqualTo(1);
         assertThat(stopped.err()).contains("is not running");
         daemon.berth("rm", "k2");
+    }
+
+    @Test
+    void restartOnFailure2_triesTwiceMore_thenStaysExited() throws Exception {
+        var run = daemon.berth("run", "-d", "--name", "flaky", "--restart", "on-failure:2", "busybox", "sh", "-c", "exit 1");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        String state = "{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}";
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(daemon.berth("inspect", "-f", state, "flaky").out()).isEqualTo("exited 2 1\n"));
+        // And no third restart.
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(daemon.berth("inspect", "-f", state, "flaky").out()).isEqualTo("exited 2 1\n"));
+        assertThat(daemon.berth("rm", "flaky").exit()).isZero();
+    }
+
+    @Test
+    void restartAlways_butStopped_staysStopped() throws Exception {
+        assertThat(daemon.berth("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "300").exit()).isZero();
+        var stop = daemon.berth("stop", "-t", "1", "keeper");
+        assertThat(stop.exit()).as(stop.toString()).isZero();
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(daemon.berth("inspect", "-f", "{{.State.Status}} {{.RestartCount}}", "keeper").out()).isEqualTo("exited 0\n"));
+        assertThat(daemon.berth("rm", "keeper").exit()).isZero();
     }
 
     @Test

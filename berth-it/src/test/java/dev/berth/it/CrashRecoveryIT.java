@@ -1,8 +1,10 @@
 package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,24 @@ class CrashRecoveryIT {
         assertThat(daemon.berth("start", "idle").exit()).isZero();
         assertThat(daemon.berth("wait", "idle").out()).isEqualTo("0\n");
         assertThat(quitter).isNotEmpty();
+    }
+
+    @Test
+    void restartAlways_aContainerThatDiedWithTheDaemonDown_isStartedAgainWithTheDaemon() throws Exception {
+        assertThat(daemon.berth("run", "-d", "--name", "phoenix", "--restart", "always", "busybox", "sleep", "300").exit()).isZero();
+        try {
+            int pid = Integer.parseInt(daemon.berth("inspect", "--format", "{{.State.Pid}}", "phoenix").out().strip());
+            daemon.kill9();
+            assertThat(Cli.run(java.util.List.of("kill", "-9", Integer.toString(pid)), java.util.Map.of(), null).exit()).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).isEmpty());
+            daemon.start();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(daemon.berth("inspect", "--format", "{{.State.Status}}", "phoenix").out()).isEqualTo("running\n"));
+            int again = Integer.parseInt(daemon.berth("inspect", "--format", "{{.State.Pid}}", "phoenix").out().strip());
+            assertThat(again).isPositive().isNotEqualTo(pid);
+        } finally {
+            daemon.berth("rm", "-f", "phoenix");
+        }
     }
 
     @Test
