@@ -2,6 +2,8 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,21 @@ class DockerCliIT {
         assertThat(r.exit()).isEqualTo(5);
         assertThat(r.out()).isEqualTo("out\n");
         assertThat(r.err()).isEqualTo("err\n");
+    }
+
+    @Test
+    void pipedStdin_reachesTheContainer_andMegabytesOfOutputArriveWhole() throws Exception {
+        var cat = daemon.dockerWithInput("hi\n", "run", "-i", "--rm", "busybox", "cat");
+        assertThat(cat.exit()).as(cat.toString()).isZero();
+        assertThat(cat.out()).isEqualTo("hi\n");
+
+        // About 3.4 MB: every line in order, none lost or doubled.
+        var big = daemon.docker("run", "--rm", "busybox", "seq", "1", "500000");
+        assertThat(big.exit()).as(big.err()).isZero();
+        String expected = IntStream.rangeClosed(1, 500000).mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n"));
+        assertThat(big.out().length()).isEqualTo(expected.length());
+        assertThat(big.out().equals(expected)).as("the output is seq's, byte for byte").isTrue();
+        assertThat(daemon.docker("ps", "-aq").out()).isEmpty();
     }
 
     @Test

@@ -98,6 +98,30 @@ class ImagesIT {
     }
 
     @Test
+    void systemPrune_removesStoppedContainers_andDanglingImages_only() throws Exception {
+        assertThat(daemon.berth("run", "--name", "pr1", "busybox", "sh", "-c", "echo a > /a").exit()).isZero();
+        String dangling = daemon.berth("commit", "pr1", "pruned:1").out().strip();
+        assertThat(daemon.berth("run", "--name", "pr2", "busybox", "sh", "-c", "echo b > /b").exit()).isZero();
+        // Taking the tag over leaves the first commit without a name: dangling.
+        String tagged = daemon.berth("commit", "pr2", "pruned:1").out().strip();
+        assertThat(daemon.berth("images", "-q", "--no-trunc", "--filter", "dangling=true").out()).isEqualTo(dangling + "\n");
+        String pr1 = daemon.berth("inspect", "-f", "{{.Id}}", "pr1").out().strip();
+        String pr2 = daemon.berth("inspect", "-f", "{{.Id}}", "pr2").out().strip();
+        assertThat(daemon.berth("run", "-d", "--name", "pr-running", "busybox", "sleep", "300").exit()).isZero();
+
+        var prune = daemon.berth("system", "prune", "-f");
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        assertThat(prune.out()).startsWith("Deleted Containers:\n").contains(pr1 + "\n").contains(pr2 + "\n")
+                .contains("\n\nDeleted Images:\ndeleted: " + dangling + "\n").containsPattern("\n\nTotal reclaimed space: \\S+\n$");
+        assertThat(daemon.berth("ps", "-a", "--format", "{{.Names}}").out()).isEqualTo("pr-running\n");
+        assertThat(daemon.berth("images", "-q", "--filter", "dangling=true").out()).isEmpty();
+        assertThat(daemon.berth("images", "-q", "--no-trunc", "pruned:1").out()).isEqualTo(tagged + "\n");
+        assertThat(daemon.berth("images", "busybox", "-q").out()).isNotBlank();
+        assertThat(daemon.berth("rm", "-f", "pr-running").exit()).isZero();
+        assertThat(daemon.berth("rmi", "pruned:1").exit()).isZero();
+    }
+
+    @Test
     void dockerCli_seesTheSameImages() throws Exception {
         var r = daemon.docker("images", "--format", "{{.Repository}}:{{.Tag}}");
         assertThat(r.exit()).as(r.toString()).isZero();

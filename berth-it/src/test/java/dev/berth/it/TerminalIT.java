@@ -49,6 +49,28 @@ class TerminalIT {
     }
 
     @Test
+    void dashIt_withPipedStdin_isRefused_beforeAnythingIsCreated() throws Exception {
+        var run = daemon.berthWithInput("echo hi\n", "run", "-it", "busybox", "sh");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("the input device is not a TTY\n");
+        assertThat(daemon.berth("ps", "-aq").out()).isEmpty();
+
+        assertThat(daemon.berth("run", "-d", "--name", "notty", "busybox", "sleep", "300").exit()).isZero();
+        try {
+            var exec = daemon.berthWithInput("echo hi\n", "exec", "-it", "notty", "sh");
+            assertThat(exec.exit()).as(exec.toString()).isEqualTo(1);
+            assertThat(exec.out()).isEmpty();
+            assertThat(exec.err()).isEqualTo("the input device is not a TTY\n");
+            var docker = daemon.dockerWithInput("echo hi\n", "exec", "-it", "notty", "sh");
+            assertThat(docker.exit()).as(docker.toString()).isEqualTo(1);
+            assertThat(docker.err()).contains("the input device is not a TTY");
+        } finally {
+            daemon.berth("rm", "-f", "notty");
+        }
+    }
+
+    @Test
     void withoutStdin_theOutputStillComesThroughTheTerminal() throws Exception {
         var r = inTerminal("BERTH run -t --rm busybox echo hello", null);
         assertThat(r.exit()).as(r.toString()).isZero();
