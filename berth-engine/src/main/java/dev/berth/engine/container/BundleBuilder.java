@@ -68,12 +68,8 @@ public class BundleBuilder {
         var tmpfs = host.limits().tmpfs();
         if (userMounts != null) {
             var resolved = userMounts.resolve(c.id(), rootfs);
+            tmpfs = withUserMounts(tmpfs, resolved);
             mounts.addAll(resolved.binds());
-            if (!resolved.tmpfs().isEmpty()) {
-                var all = new java.util.LinkedHashMap<String, String>(tmpfs == null ? java.util.Map.of() : tmpfs);
-                all.putAll(resolved.tmpfs());
-                tmpfs = all;
-            }
         }
         var security = SecurityOptions.parse(host.securityOpt());
         return SpecOptions.builder()
@@ -104,6 +100,33 @@ public class BundleBuilder {
                 .devices(host.limits().devices())
                 .tmpfs(tmpfs)
                 .build();
+    }
+
+    /**
+     * {@code HostConfig.Tmpfs} with the tmpfs mounts of {@code --mount type=tmpfs} and tmpfs volumes added; a second
+     * mount at one of its destinations is dockerd's start error "Duplicate mount point" (create refuses it already,
+     * so only a container created by an older daemon gets here).
+     */
+    static java.util.Map<String, String> withUserMounts(java.util.Map<String, String> tmpfs,
+                                                        dev.berth.engine.volume.ContainerMounts.Resolved resolved) {
+        var all = new java.util.LinkedHashMap<String, String>();
+        var taken = new java.util.HashSet<String>();
+        if (tmpfs != null) tmpfs.forEach((d, o) -> {
+            all.put(d, o);
+            taken.add(clean(d));
+        });
+        var destinations = new ArrayList<String>(resolved.tmpfs().keySet());
+        resolved.binds().forEach(b -> destinations.add(b.destination()));
+        for (String d : destinations) {
+            if (!taken.add(clean(d))) throw EngineException.invalid("Duplicate mount point: %s", clean(d));
+        }
+        all.putAll(resolved.tmpfs());
+        return all;
+    }
+
+    private static String clean(String destination) {
+        String c = Path.of(destination).normalize().toString();
+        return c.isEmpty() ? "/" : c;
     }
 
     /** Docker's {@code --security-opt} values that apply to the spec; labels and AppArmor are accepted and ignored. */

@@ -136,6 +136,31 @@ public record Limits(
             throw EngineException.invalid("invalid CPU shares (%d): value must be a positive integer", l.cpuShares);
         }
         checkCpuset(l.cpusetCpus, cpus);
+        if (!update) l.tmpfs.forEach(Limits::checkTmpfs);
+    }
+
+    /** The kernel's tmpfs {@code size=}: a number (decimal, 0x hex, 0 octal) with k, m, g, t, p or e, or a percentage. */
+    private static final java.util.regex.Pattern TMPFS_SIZE =
+            java.util.regex.Pattern.compile("(0[xX][0-9a-fA-F]+|[0-9]+)[kKmMgGtTpPeE]?|[0-9]+%");
+
+    /**
+     * {@code --tmpfs dest:options}: dockerd's destination check (ValidateTmpfsMountDestination, with its messages)
+     * and the size the kernel would refuse at start, so that such a container is never created.
+     */
+    static void checkTmpfs(String destination, String options) {
+        String cleaned = java.nio.file.Path.of(destination).normalize().toString();
+        if (cleaned.equals("/")) {
+            throw EngineException.invalid("invalid specification: destination can't be '/'");
+        }
+        if (!destination.startsWith("/")) {
+            throw EngineException.invalid("invalid mount path: '%s' mount path must be absolute", destination);
+        }
+        for (String opt : options == null ? new String[0] : options.split(",")) {
+            opt = opt.strip();
+            if (opt.startsWith("size=") && !TMPFS_SIZE.matcher(opt.substring(5)).matches()) {
+                throw EngineException.invalid("invalid tmpfs options for %s: invalid size: '%s'", destination, opt.substring(5));
+            }
+        }
     }
 
     /** Docker's {@code --cpuset-cpus}: a list of CPU numbers and ranges ({@code 0-2,4}), each one online here. */

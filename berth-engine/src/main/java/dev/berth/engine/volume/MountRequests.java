@@ -11,15 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads a create request's {@code HostConfig.Binds}, {@code HostConfig.Mounts} and {@code Config.Volumes} into
- * mount points, with dockerd's checks and error messages. Nothing is created here: a request that fails leaves no
+ * mount points, with dockerd's checks and error messages; {@code HostConfig.Tmpfs} destinations take part in the
+ * duplicate check (the tmpfs mounts themselves stay in the container's limits). Nothing is created here: a request that fails leaves no
  * trace. Anonymous volumes get their name when the container is created ({@link ContainerMounts#attach}).
  */
 public final class MountRequests {
-    private static final Pattern VOLUME_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
     private static final Set<String> PROPAGATIONS = Set.of("private", "rprivate", "shared", "rshared", "slave", "rslave");
 
     private MountRequests() {
@@ -39,15 +38,19 @@ public final class MountRequests {
         JsonNode host = request.path("HostConfig");
         for (JsonNode b : host.path("Binds")) out.add(bind(b.asString()));
         for (JsonNode m : host.path("Mounts")) out.add(mount(m));
+        var tmpfs = new HashSet<String>();
+        host.path("Tmpfs").propertyNames().forEach(d -> tmpfs.add(d.startsWith("/") ? clean(d) : d));
         var seen = new HashSet<String>();
         for (MountPoint p : out) {
-            if (!seen.add(clean(p.destination()))) {
-                throw EngineException.invalid("Duplicate mount point: %s", clean(p.destination()));
-            }
+            String dst = clean(p.destination());
+            if (!seen.add(dst) || tmpfs.contains(dst)) throw EngineException.invalid("Duplicate mount point: %s", dst);
         }
         for (MountPoint p : inherited) {
-            if (seen.add(clean(p.destination()))) out.add(p);
+            String dst = clean(p.destination());
+            if (tmpfs.contains(dst)) throw EngineException.invalid("Duplicate mount point: %s", dst);
+            if (seen.add(dst)) out.add(p);
         }
+        seen.addAll(tmpfs); // an image VOLUME where --tmpfs mounts is skipped, as dockerd's HasMountFor does
         var anonymous = new ArrayList<String>();
         request.path("Volumes").propertyNames().forEach(anonymous::add);
         if (imageVolumes != null) anonymous.addAll(imageVolumes);
@@ -88,7 +91,7 @@ public final class MountRequests {
                     false, true, null, null, null);
         }
         if (!propagation.isEmpty()) throw EngineException.invalid("invalid mode: %s", mode);
-        checkName(src);
+        VolumeStore.checkName(src);
         return new MountPoint("volume", src, null, dst, rw, mode.isEmpty() ? "z" : mode, "", noCopy, false, null, null, null);
     }
 
@@ -115,7 +118,7 @@ public final class MountRequests {
                         create, null, null, null);
             }
             case "volume" -> {
-                if (!src.isEmpty()) checkName(src);
+                if (!src.isEmpty()) VolumeStore.checkName(src);
                 JsonNode vo = m.path("VolumeOptions");
                 var labels = strings(vo.path("Labels"));
                 var options = strings(vo.path("DriverConfig").path("Options"));
@@ -146,12 +149,6 @@ public final class MountRequests {
         var out = new LinkedHashMap<String, String>();
         obj.properties().forEach(e -> out.put(e.getKey(), e.getValue().asString()));
         return out;
-    }
-
-    private static void checkName(String name) {
-        if (!VOLUME_NAME.matcher(name).matches()) {
-            throw EngineException.invalid("create %s: \"%s\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path", name, name);
-        }
     }
 
     private static void checkDestination(String dst, String spec) {

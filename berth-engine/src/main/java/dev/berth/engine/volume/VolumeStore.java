@@ -90,9 +90,7 @@ public final class VolumeStore {
      */
     public synchronized Volume create(String name, String driver, Map<String, String> options, Map<String, String> labels) {
         if (name == null || name.isEmpty()) name = randomName();
-        if (!NAME.matcher(name).matches()) {
-            throw EngineException.invalid("create %s: \"%s\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path", name, name);
-        }
+        checkName(name);
         if (driver != null && !driver.isEmpty() && !driver.equals("local")) {
             throw EngineException.notFound("error looking up volume plugin %s: plugin \"%s\" not found", driver, driver);
         }
@@ -121,6 +119,13 @@ public final class VolumeStore {
         volumes.put(name, v);
         events.publish("volume", "create", name, Map.of("driver", "local"));
         return v;
+    }
+
+    /** Docker's volume name rule, with its message (a relative {@code -v} source is taken for a volume name). */
+    static void checkName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw EngineException.invalid("create %s: \"%s\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path", name, name);
+        }
     }
 
     private static void validateOptions(String name, Map<String, String> o) {

@@ -1,11 +1,17 @@
 package dev.berth.engine.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.common.EngineException;
+import dev.berth.engine.volume.ContainerMounts;
+import dev.berth.oci.BindMount;
 
 import dev.berth.oci.ConsoleSize;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BundleBuilderTest {
@@ -34,5 +40,18 @@ class BundleBuilderTest {
     void options_withoutTty_haveNoConsoleSize() {
         var o = new BundleBuilder(null).options(container(false, new ContainerSpec.TerminalSize(40, 100)), Path.of("/r"), FILES);
         assertThat(o.consoleSize()).isNull();
+    }
+
+    @Test
+    void userMounts_atATmpfsDestination_areADuplicateMountPoint() {
+        var resolved = new ContainerMounts.Resolved(List.of(BindMount.of(Path.of("/v"), "/data/", false)), Map.of());
+        assertThatThrownBy(() -> BundleBuilder.withUserMounts(Map.of("/data", ""), resolved))
+                .isInstanceOf(EngineException.InvalidArgument.class).hasMessage("Duplicate mount point: /data");
+        var tmpfsVolume = new ContainerMounts.Resolved(List.of(), Map.of("/data", "size=1m"));
+        assertThatThrownBy(() -> BundleBuilder.withUserMounts(Map.of("/data", ""), tmpfsVolume))
+                .hasMessage("Duplicate mount point: /data");
+        var apart = new ContainerMounts.Resolved(List.of(BindMount.of(Path.of("/v"), "/v", false)), Map.of("/t", "size=1m"));
+        assertThat(BundleBuilder.withUserMounts(Map.of("/run", "exec"), apart))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("/run", "exec", "/t", "size=1m"));
     }
 }

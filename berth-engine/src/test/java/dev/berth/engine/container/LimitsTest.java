@@ -95,4 +95,25 @@ class LimitsTest {
         assertThat(high.forCreate(2, true).cpuShares()).isEqualTo(262_144L);
         assertThat(Limits.NONE.forCreate(2, true).cpuShares()).isNull();
     }
+
+    private static Limits tmpfs(String destination, String options) {
+        return new Limits(null, null, null, null, null, null, null, null, null, null, Map.of(destination, options), null, null);
+    }
+
+    @Test
+    void forCreate_refusesATmpfsThatCouldNotBeMounted_withDockersWords() {
+        assertThatThrownBy(() -> tmpfs("data", "").forCreate(2, true))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessage("invalid mount path: 'data' mount path must be absolute");
+        assertThatThrownBy(() -> tmpfs("/x/..", "").forCreate(2, true))
+                .hasMessage("invalid specification: destination can't be '/'");
+        assertThatThrownBy(() -> tmpfs("/data", "rw,size=abc").forCreate(2, true))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessage("invalid tmpfs options for /data: invalid size: 'abc'");
+        assertThatThrownBy(() -> tmpfs("/data", "size=1.5m").forCreate(2, true)).hasMessageContaining("invalid size: '1.5m'");
+        for (String size : List.of("65536", "64m", "1G", "0x100k", "50%")) {
+            assertThat(tmpfs("/data", "size=" + size + ",mode=1777").forCreate(2, true).tmpfs())
+                    .containsEntry("/data", "size=" + size + ",mode=1777");
+        }
+    }
 }

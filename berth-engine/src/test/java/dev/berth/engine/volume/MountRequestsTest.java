@@ -71,4 +71,17 @@ class MountRequestsTest {
         assertThat(MountRequests.inherit(p, "ro")).extracting(MountPoint::rw, MountPoint::mode).containsExactly(false, "ro");
         assertThat(MountRequests.inherit(p, "")).isEqualTo(p);
     }
+
+    @Test
+    void aTmpfsDestination_takesNoSecondMount_andAnImageVolumeThereIsSkipped() {
+        assertThatThrownBy(() -> MountRequests.parse(json("{'HostConfig':{'Binds':['v1:/data'],'Tmpfs':{'/data':''}}}"), List.of()))
+                .isInstanceOf(EngineException.InvalidArgument.class).hasMessage("Duplicate mount point: /data");
+        assertThatThrownBy(() -> MountRequests.parse(json("{'HostConfig':{'Mounts':[{'Type':'tmpfs','Target':'/data/'}],'Tmpfs':{'/data':'size=1m'}}}"), List.of()))
+                .hasMessage("Duplicate mount point: /data");
+        var inherited = new MountPoint("volume", "v1", null, "/data", true, "", "", false, false, null, null, null);
+        assertThatThrownBy(() -> MountRequests.parse(json("{'HostConfig':{'Tmpfs':{'/data':''}}}"), List.of(), List.of(inherited)))
+                .hasMessage("Duplicate mount point: /data");
+        var m = MountRequests.parse(json("{'Volumes':{'/data':{}},'HostConfig':{'Tmpfs':{'/data':''}}}"), List.of("/data", "/other"));
+        assertThat(m).extracting(MountPoint::destination).containsExactly("/other");
+    }
 }
