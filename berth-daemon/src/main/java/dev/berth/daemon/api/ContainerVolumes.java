@@ -97,5 +97,6 @@ public final class ContainerVolumes {
 
     void removed(String containerId, boolean removeVolumes) {
         if (removeVolumes) mounts.dropAnonymous(containerId);
+        else mounts.keepAnonymous(containerId);
     }
 }

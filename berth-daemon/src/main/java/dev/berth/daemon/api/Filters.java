@@ -49,14 +49,19 @@ public record Filters(Map<String, List<String>> values) {
 
     /** Docker's label filter: {@code key} (present) or {@code key=value} (equal), all must match. */
     public boolean labelsMatch(Map<String, String> labels) {
-        for (String f : get("label")) {
-            int eq = f.indexOf('=');
-            if (eq < 0) {
-                if (labels == null || !labels.containsKey(f)) return false;
-            } else if (labels == null || !f.substring(eq + 1).equals(labels.get(f.substring(0, eq)))) {
-                return false;
-            }
-        }
-        return true;
+        return get("label").stream().allMatch(f -> hasLabel(f, labels));
+    }
+
+    /** Docker's {@code label!} filter: none of its {@code key} or {@code key=value} may match. */
+    public boolean notLabelsMatch(Map<String, String> labels) {
+        return get("label!").stream().noneMatch(f -> hasLabel(f, labels));
+    }
+
+    /** Whether {@code labels} has the key {@code f}, or for {@code key=value} that key with that value. */
+    private static boolean hasLabel(String f, Map<String, String> labels) {
+        if (labels == null) return false;
+        int eq = f.indexOf('=');
+        if (eq < 0) return labels.containsKey(f);
+        return f.substring(eq + 1).equals(labels.get(f.substring(0, eq)));
     }
 }

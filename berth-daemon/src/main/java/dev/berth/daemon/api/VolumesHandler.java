@@ -32,7 +32,7 @@ public final class VolumesHandler {
         r.post("/volumes/create", this::create);
         r.get("/volumes", this::list);
         r.post("/volumes/prune", this::prune);
-        r.get("/volumes/{name}", ex -> ex.json(200, view(volumes.get(ex.param("name")), false)));
+        r.get("/volumes/{name}", ex -> ex.json(200, view(volumes.get(ex.param("name")))));
         r.delete("/volumes/{name}", ex -> {
             volumes.remove(ex.param("name"), ex.queryBool("force"));
             ex.status(204);
@@ -45,14 +45,15 @@ public final class VolumesHandler {
         String driver = body == null ? "local" : body.path("Driver").asString("local");
         Volume v = volumes.create(name, driver.isEmpty() ? "local" : driver,
                 strings(body == null ? null : body.path("DriverOpts")), strings(body == null ? null : body.path("Labels")));
-        ex.json(201, view(v, false));
+        ex.json(201, view(v));
     }
 
     private void list(Exchange ex) {
         var filters = Filters.parse(ex.query("filters"), LS_FILTERS);
         var out = new ArrayList<Map<String, Object>>();
+        Map<String, Integer> refs = filters.has("dangling") ? mounts.refCounts() : Map.of();
         for (Volume v : volumes.list()) {
-            if (matches(filters, v)) out.add(view(v, false));
+            if (matches(filters, v, refs)) out.add(view(v));
         }
         var body = new LinkedHashMap<String, Object>();
         body.put("Volumes", out);
@@ -60,7 +61,8 @@ public final class VolumesHandler {
         ex.json(200, body);
     }
 
-    private boolean matches(Filters f, Volume v) {
+    /** @param refs volume name to its number of users ({@link ContainerMounts#refCounts}), read for {@code dangling} */
+    private boolean matches(Filters f, Volume v, Map<String, Integer> refs) {
         if (f.has("name") && f.get("name").stream().noneMatch(n -> v.name().contains(n))) return false;
         if (f.has("driver") && f.get("driver").stream().noneMatch(d -> d.equals(v.driver()))) return false;
         if (!f.labelsMatch(v.labels())) return false;
@@ -70,7 +72,7 @@ public final class VolumesHandler {
                 case "false", "0" -> false;
                 default -> throw EngineException.invalid("invalid filter 'dangling=%s'", f.get("dangling").getFirst());
             };
-            if (dangling != mounts.users(v.name()).isEmpty()) return false;
+            if (dangling != (refs.getOrDefault(v.name(), 0) == 0)) return false;
         }
         return true;
     }
@@ -78,19 +80,15 @@ public final class VolumesHandler {
     private void prune(Exchange ex) {
         var filters = Filters.parse(ex.query("filters"), PRUNE_FILTERS);
         boolean all = filters.get("all").stream().anyMatch(a -> a.equals("true") || a.equals("1"));
-        var notLabels = filters.get("label!");
-        var result = volumes.prune(all, v -> filters.labelsMatch(v.labels()) && notLabels.stream().noneMatch(l -> {
-            int eq = l.indexOf('=');
-            return eq < 0 ? v.labels().containsKey(l) : l.substring(eq + 1).equals(v.labels().get(l.substring(0, eq)));
-        }));
+        var result = volumes.prune(all, v -> filters.labelsMatch(v.labels()) && filters.notLabelsMatch(v.labels()));
         var body = new LinkedHashMap<String, Object>();
         body.put("VolumesDeleted", result.deleted());
         body.put("SpaceReclaimed", result.reclaimed());
         ex.json(200, body);
     }
 
-    /** A volume as the API shows it; with {@code usage}, system df's UsageData. */
-    Map<String, Object> view(Volume v, boolean usage) {
+    /** A volume as the API shows it. */
+    Map<String, Object> view(Volume v) {
         var m = new LinkedHashMap<String, Object>();
         m.put("CreatedAt", v.createdAt());
         m.put("Driver", v.driver());
@@ -99,13 +97,17 @@ public final class VolumesHandler {
         m.put("Name", v.name());
         m.put("Options", v.options().isEmpty() ? null : v.options());
         m.put("Scope", "local");
-        if (usage) m.put("UsageData", Map.of("Size", volumes.size(v), "RefCount", mounts.users(v.name()).size()));
         return m;
     }
 
-    /** system df's Volumes. */
+    /** system df's Volumes, each with its UsageData. */
     public List<Map<String, Object>> diskUsage() {
-        return volumes.list().stream().map(v -> view(v, true)).toList();
+        var refs = mounts.refCounts();
+        return volumes.list().stream().map(v -> {
+            var m = view(v);
+            m.put("UsageData", Map.of("Size", volumes.size(v), "RefCount", refs.getOrDefault(v.name(), 0)));
+            return m;
+        }).toList();
     }
 
     private static Map<String, String> strings(JsonNode obj) {

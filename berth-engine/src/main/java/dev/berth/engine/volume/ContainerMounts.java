@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
  * the container is removed ({@link #forget}). It also tells the volume store which containers use a volume.
  */
 public final class ContainerMounts {
-    /** The file of one container. */
     /**
      * @param requested the request's own words, for inspect: {@code Binds}, {@code Mounts}, {@code VolumesFrom} of
      *                  HostConfig and {@code Volumes} of Config, as they came
@@ -44,7 +43,10 @@ public final class ContainerMounts {
     private final VolumeStore volumes;
     private final EventBus events;
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
-    /** Plans of containers removed in this daemon's life whose anonymous volumes may still be dropped. */
+    /**
+     * Plans with anonymous volumes of containers just removed, until the removal says whether those volumes go
+     * ({@link #dropAnonymous}) or stay ({@link #keepAnonymous}).
+     */
     private final Map<String, Plan> removed = new ConcurrentHashMap<>();
 
     public ContainerMounts(Path root, VolumeStore volumes, EventBus events) {
@@ -80,8 +82,13 @@ public final class ContainerMounts {
         Plan plan = plans.get(containerId);
         if (plan == null) return;
         forget(containerId);
+        if (plan.mounts().stream().noneMatch(ContainerMounts::anonymous)) return;
         removed.put(containerId, plan);
         if (plan.autoRemove()) Thread.ofVirtual().start(() -> dropAnonymous(containerId));
+    }
+
+    private static boolean anonymous(MountPoint p) {
+        return p.type().equals("volume") && p.volumeLabels().containsKey(Volume.ANONYMOUS_LABEL);
     }
 
     /** dockerd's volume {@code unmount} events when a container stops, after its {@code die} has gone out. */
@@ -104,6 +111,11 @@ public final class ContainerMounts {
                 // taken again meanwhile or already gone: kept, as dockerd keeps it
             }
         }
+    }
+
+    /** A plain {@code rm} (without {@code -v}), after the removal: the container's anonymous volumes stay. */
+    public void keepAnonymous(String containerId) {
+        removed.remove(containerId);
     }
 
     /**
@@ -129,6 +141,7 @@ public final class ContainerMounts {
             }
         }
         var plan = new Plan(fixed, autoRemove, words);
+        if (fixed.isEmpty()) return plan; // no file, as for a container without published ports
         AtomicFiles.write(root.resolve(containerId + ".json"), Json.write(plan));
         plans.put(containerId, plan);
         return plan;

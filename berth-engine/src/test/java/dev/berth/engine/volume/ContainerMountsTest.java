@@ -1,0 +1,69 @@
+package dev.berth.engine.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.engine.events.EventBus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContainerMountsTest {
+    @TempDir Path dir;
+
+    private final EventBus events = new EventBus();
+
+    private static MountPoint named(String name, String destination) {
+        return new MountPoint("volume", name, null, destination, true, "z", "", false, false, null, null, null);
+    }
+
+    private static MountPoint anonymous(String destination) {
+        return new MountPoint("volume", null, null, destination, true, "", "", false, false, null, null,
+                Map.of(Volume.ANONYMOUS_LABEL, ""));
+    }
+
+    private ContainerMounts mounts(VolumeStore volumes) {
+        return new ContainerMounts(dir.resolve("mounts"), volumes, events);
+    }
+
+    @Test
+    void aContainerWithoutMounts_hasNoFile() throws Exception {
+        var mounts = mounts(new VolumeStore(dir.resolve("volumes"), events));
+        mounts.attach("a".repeat(64), List.of(), false, Map.of());
+        mounts.attach("b".repeat(64), List.of(named("v1", "/data")), false, Map.of());
+        try (var files = Files.list(dir.resolve("mounts"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("b".repeat(64) + ".json");
+        }
+        assertThat(mounts.plan("a".repeat(64)).mounts()).isEmpty();
+    }
+
+    @Test
+    void refCounts_countEachContainerOncePerVolume() {
+        var mounts = mounts(new VolumeStore(dir.resolve("volumes"), events));
+        mounts.attach("a".repeat(64), List.of(named("v1", "/data"), named("v1", "/again")), false, Map.of());
+        mounts.attach("b".repeat(64), List.of(named("v1", "/data"), named("v2", "/x")), false, Map.of());
+        assertThat(mounts.refCounts()).isEqualTo(Map.of("v1", 2, "v2", 1));
+    }
+
+    @Test
+    void aRemovedContainersPlan_isKeptOnlyForItsAnonymousVolumes_untilTheRemovalDecides() {
+        var volumes = new VolumeStore(dir.resolve("volumes"), events);
+        var mounts = mounts(volumes);
+        String kept = "a".repeat(64), dropped = "b".repeat(64), plain = "c".repeat(64);
+        mounts.attach(kept, List.of(anonymous("/a")), false, Map.of());
+        mounts.attach(dropped, List.of(anonymous("/b")), false, Map.of());
+        mounts.attach(plain, List.of(named("v1", "/data")), false, Map.of());
+        String keptVolume = mounts.plan(kept).mounts().getFirst().name();
+        String droppedVolume = mounts.plan(dropped).mounts().getFirst().name();
+        for (String id : List.of(kept, dropped, plain)) events.publish("container", "destroy", id, Map.of());
+
+        mounts.keepAnonymous(kept); // plain rm
+        mounts.dropAnonymous(kept); // nothing left to drop: the volume stays
+        mounts.dropAnonymous(dropped); // rm -v
+        assertThat(volumes.exists(keptVolume)).isTrue();
+        assertThat(volumes.exists(droppedVolume)).isFalse();
+        assertThat(volumes.exists("v1")).isTrue();
+    }
+}
