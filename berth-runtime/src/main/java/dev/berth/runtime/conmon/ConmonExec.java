@@ -9,7 +9,6 @@ import dev.berth.sys.SysException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -60,43 +58,18 @@ final class ConmonExec implements ExecProcess {
         return layout.root().resolve("execs").resolve(StateLayout.checkId(execId));
     }
 
-    static ConmonExec start(StateLayout layout, Path conmon, Path runc, List<String> runcGlobalArgs,
-                            ConmonLauncher launcher, ExecRequest r) {
+    static ConmonExec start(StateLayout layout, ConmonLauncher launcher, ExecRequest r) {
         String taskId = StateLayout.checkId(r.taskId());
         Path dir = dirOf(layout, r.execId());
         Path fifo = dir.resolve("start");
         Process shell = null;
         AttachConnection conn = null;
         try (FileChannel start = prepare(dir, fifo, r.processJson())) {
-            List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SCRIPT, "sh", fifo.toString(),
-                    conmon.toString(), "--api-version", "1",
-                    "-c", taskId, "-u", r.execId(), "-n", taskId,
-                    "-r", runc.toString(),
-                    "-b", dir.toString(),
-                    "-p", dir.resolve("pid").toString(),
-                    "-P", dir.resolve("conmon.pid").toString(),
-                    "-0", dir.toString(),
-                    "--exit-dir", dir.resolve("exits").toString(),
-                    "-l", "none",
-                    "--full-attach",
-                    "--socket-dir-path", layout.sockets().toString(),
-                    "--exec", "--exec-attach",
-                    "--exec-process-spec", dir.resolve("process.json").toString(),
-                    "--log-level", "info"));
-            for (String arg : runcGlobalArgs) {
-                argv.add("--runtime-arg");
-                argv.add(arg);
-            }
-            if (r.terminal()) argv.add("-t");
-            if (r.stdin()) argv.add("-i");
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Map<String, String> env = pb.environment();
-            for (String name : List.of("NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES")) env.remove(name);
-            env.put("_OCI_SYNCPIPE", "3");
-            env.put("_OCI_ATTACHPIPE", "4");
-            env.put("_OCI_STARTPIPE", "5");
-            shell = pb.start();
+            List<String> argv = launcher.argv(List.of("/bin/sh", "-c", SCRIPT, "sh", fifo.toString()),
+                    new ConmonLauncher.Monitor(taskId, r.execId(), dir, dir.resolve("pid"), dir.resolve("conmon.pid"),
+                            dir, dir.resolve("exits"), "none"), r.terminal(), r.stdin());
+            argv.addAll(List.of("--exec", "--exec-attach", "--exec-process-spec", dir.resolve("process.json").toString()));
+            shell = ConmonLauncher.spawn(argv, dir, Map.of("_OCI_ATTACHPIPE", "4", "_OCI_STARTPIPE", "5"));
             start.write(ByteBuffer.wrap(new byte[] {'0'})); // conmon's first read, before it forks
             conn = connectWhenBound(dir.resolve("attach"), shell);
             if (conn != null) start.write(ByteBuffer.wrap(new byte[] {'1'})); // runc may run: the socket catches every byte
@@ -212,12 +185,9 @@ final class ConmonExec implements ExecProcess {
         }
     }
 
+    /** Whether the exec's conmon still runs: the pid in its pid file, if that process is still this conmon. */
     private static boolean monitorAlive(Path pidFile) {
-        try {
-            return Libc.isAlive(Integer.parseInt(Files.readString(pidFile).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return false;
-        }
+        return ConmonRuntime.monitorPid(pidFile).isPresent();
     }
 
     @Override
@@ -228,10 +198,7 @@ final class ConmonExec implements ExecProcess {
 
     private static void cleanup(Path dir) {
         try {
-            if (!Files.exists(dir)) return;
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            ConmonRuntime.deleteTree(dir);
         } catch (IOException e) {
             log.warn("removing exec state {}: {}", dir, e.getMessage());
         }

@@ -58,16 +58,36 @@ final class ConmonLauncher {
 
     List<String> argv(CreateRequest r) {
         String id = r.id();
-        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", RELAY, "sh",
-                conmon.toString(), "--api-version", "1",
-                "-c", id, "-u", id, "-n", id,
+        List<String> a = argv(List.of("/bin/sh", "-c", RELAY, "sh"), new Monitor(id, id, r.bundle().toAbsolutePath(),
+                layout.containerPidFile(id), layout.conmonPidFile(id), layout.taskDir(id), layout.exits(),
+                "k8s-file:" + r.logPath().toAbsolutePath()), r.terminal(), r.stdin());
+        if (r.stdin() && r.keepStdinOpen()) a.add("--leave-stdin-open");
+        return a;
+    }
+
+    /**
+     * Where one conmon keeps its task's files: {@code cid} is runc's container id, {@code uid} the name of conmon's
+     * attach socket and ctl FIFO (the exec's id for an exec), {@code persistDir} gets the exit file, {@code log} is
+     * conmon's {@code -l}.
+     */
+    record Monitor(String cid, String uid, Path bundle, Path pidFile, Path conmonPidFile, Path persistDir,
+                   Path exitDir, String log) {}
+
+    /**
+     * The shell command {@code shell} with conmon and the arguments every conmon of this daemon takes (containers'
+     * and execs'), the runtime's global arguments, and {@code -t}/{@code -i}; the caller adds its own after.
+     */
+    List<String> argv(List<String> shell, Monitor m, boolean terminal, boolean stdin) {
+        List<String> a = new ArrayList<>(shell);
+        a.addAll(List.of(conmon.toString(), "--api-version", "1",
+                "-c", m.cid(), "-u", m.uid(), "-n", m.cid(),
                 "-r", runc.toString(),
-                "-b", r.bundle().toAbsolutePath().toString(),
-                "-p", layout.containerPidFile(id).toString(),
-                "-P", layout.conmonPidFile(id).toString(),
-                "-0", layout.taskDir(id).toString(),
-                "--exit-dir", layout.exits().toString(),
-                "-l", "k8s-file:" + r.logPath().toAbsolutePath(),
+                "-b", m.bundle().toString(),
+                "-p", m.pidFile().toString(),
+                "-P", m.conmonPidFile().toString(),
+                "-0", m.persistDir().toString(),
+                "--exit-dir", m.exitDir().toString(),
+                "-l", m.log(),
                 "--full-attach",
                 "--socket-dir-path", layout.sockets().toString(),
                 "--log-level", "info"));
@@ -75,9 +95,8 @@ final class ConmonLauncher {
             a.add("--runtime-arg");
             a.add(arg);
         }
-        if (r.terminal()) a.add("-t");
-        if (r.stdin()) a.add("-i");
-        if (r.stdin() && r.keepStdinOpen()) a.add("--leave-stdin-open");
+        if (terminal) a.add("-t");
+        if (stdin) a.add("-i");
         return a;
     }
 
@@ -88,18 +107,26 @@ final class ConmonLauncher {
 
     /** Starts the shell that runs conmon for {@code r}. */
     Process start(CreateRequest r) {
-        ProcessBuilder pb = new ProcessBuilder(argv(r))
-                // conmon writes "oom" into its working directory as well as the persist dir: keep both in the task's
-                .directory(layout.taskDir(r.id()).toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Map<String, String> env = pb.environment();
-        SCRUBBED_ENV.forEach(env::remove);
-        env.put("_OCI_SYNCPIPE", "3");
         try {
-            return pb.start();
+            // conmon writes "oom" into its working directory as well as the persist dir: keep both in the task's
+            return spawn(argv(r), layout.taskDir(r.id()), Map.of());
         } catch (IOException e) {
             throw new RuntimeFailure("cannot start conmon: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts {@code argv} (a shell around conmon) in {@code dir} with stdin from /dev/null, the daemon's environment
+     * without {@link #SCRUBBED_ENV}, conmon's sync pipe on fd 3, and {@code env} added.
+     */
+    static Process spawn(List<String> argv, Path dir, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> all = pb.environment();
+        SCRUBBED_ENV.forEach(all::remove);
+        all.put("_OCI_SYNCPIPE", "3");
+        all.putAll(env);
+        return pb.start();
     }
 
     /**

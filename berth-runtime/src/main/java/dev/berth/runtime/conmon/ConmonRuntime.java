@@ -67,8 +67,6 @@ public final class ConmonRuntime implements Runtime {
     private final RuncClient runc;
     private final ConmonLauncher launcher;
     private final ExitWatcher exits;
-    private final Path conmonBinary;
-    private final Path runtimeBinary;
     /** Ids inside {@link #delete}: their monitor's last exit belongs to a task that is going away. */
     private final Set<String> deleting = ConcurrentHashMap.newKeySet();
 
@@ -81,8 +79,6 @@ public final class ConmonRuntime implements Runtime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create runtime state in " + layout.root() + ": " + e.getMessage(), e);
         }
-        this.conmonBinary = config.conmonBinary();
-        this.runtimeBinary = config.runtimeBinary();
         this.runc = new RuncClient(config.runtimeBinary(), layout.runcRoot(), config.runtimeArgs());
         this.launcher = new ConmonLauncher(config.conmonBinary(), config.runtimeBinary(), layout, runc.globalArgs());
         this.exits = new ExitWatcher(layout.exits(), this::exitOfKnownTask, deleting);
@@ -211,7 +207,7 @@ public final class ConmonRuntime implements Runtime {
     @Override
     public ExecProcess exec(ExecRequest request) {
         requireTask(request.taskId());
-        return ConmonExec.start(layout, conmonBinary, runtimeBinary, runc.globalArgs(), launcher, request);
+        return ConmonExec.start(layout, launcher, request);
     }
 
     @Override
@@ -295,11 +291,18 @@ public final class ConmonRuntime implements Runtime {
 
     /** The pid of the task's conmon, if it is still that conmon (pids are reused). */
     private OptionalInt monitorPid(String id) {
+        return monitorPid(layout.conmonPidFile(id));
+    }
+
+    /**
+     * The pid in a conmon pid file ({@code -P}), if that process is still the conmon that wrote it: pids are reused,
+     * and only that conmon has the file's path among its arguments.
+     */
+    static OptionalInt monitorPid(Path conmonPidFile) {
         try {
-            int pid = Integer.parseInt(Files.readString(layout.conmonPidFile(id)).strip());
+            int pid = Integer.parseInt(Files.readString(conmonPidFile).strip());
             String cmdline = Files.readString(Path.of("/proc", Integer.toString(pid), "cmdline"), StandardCharsets.UTF_8);
-            // Ours if it was started with this task's pid file: no other process has that argument.
-            boolean ours = List.of(cmdline.split("\0")).contains(layout.conmonPidFile(id).toString());
+            boolean ours = List.of(cmdline.split("\0")).contains(conmonPidFile.toString());
             return ours ? OptionalInt.of(pid) : OptionalInt.empty();
         } catch (IOException | NumberFormatException e) {
             return OptionalInt.empty(); // no pid file, or the process is gone
@@ -324,7 +327,8 @@ public final class ConmonRuntime implements Runtime {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Removes {@code dir} and everything under it; symbolic links are removed, never followed. */
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try (var entries = Files.list(dir)) {
             for (Path p : entries.toList()) {

@@ -100,6 +100,61 @@ class ConmonLauncherTest {
                 .endsWith(" -t -i --leave-stdin-open");
     }
 
+    @Test
+    void argv_ofAnExec_sharesTheMonitorArguments_withItsOwnFiles() {
+        var launcher = new ConmonLauncher(Path.of("/usr/bin/conmon"), Path.of("/usr/sbin/runc"), layout,
+                List.of("--root", "/run/x"));
+        Path dir = tmp.resolve("execs/e1");
+
+        List<String> argv = launcher.argv(List.of("/bin/sh", "-c", "script", "sh", "fifo"), new ConmonLauncher.Monitor(
+                ID, "e1", dir, dir.resolve("pid"), dir.resolve("conmon.pid"), dir, dir.resolve("exits"), "none"), true, false);
+
+        assertThat(argv.subList(0, 6)).containsExactly("/bin/sh", "-c", "script", "sh", "fifo", "/usr/bin/conmon");
+        assertThat(String.join(" ", argv))
+                .contains("-c " + ID + " -u e1 -n " + ID, "-r /usr/sbin/runc", "-b " + dir, "-P " + dir.resolve("conmon.pid"),
+                        "-l none", "--socket-dir-path " + layout.sockets(), "--runtime-arg --root --runtime-arg /run/x")
+                .endsWith(" -t");
+    }
+
+    @Test
+    void spawn_scrubsTheDaemonsNotifySocket_andHandsTheSyncPipe() throws Exception {
+        Path out = tmp.resolve("env");
+        Process p = ConmonLauncher.spawn(List.of("/bin/sh", "-c", "env > " + out), tmp, java.util.Map.of("_OCI_STARTPIPE", "5"));
+        assertThat(p.waitFor()).isZero();
+        assertThat(Files.readString(out)).contains("_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=5").doesNotContain("NOTIFY_SOCKET=");
+    }
+
+    @Test
+    void monitorPid_isTheProcessOnlyWhileItStillHasThePidFileAmongItsArguments() throws Exception {
+        Path pidFile = tmp.resolve("conmon.pid");
+        Process holder = new ProcessBuilder("/bin/sh", "-c", "sleep 30", pidFile.toString()).start();
+        try {
+            Files.writeString(pidFile, holder.pid() + "\n");
+            assertThat(ConmonRuntime.monitorPid(pidFile)).hasValue((int) holder.pid());
+            // The pid taken by another process (here: this JVM), as after pid reuse: not the monitor.
+            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+            assertThat(ConmonRuntime.monitorPid(pidFile)).isEmpty();
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        Files.writeString(pidFile, holder.pid() + "\n");
+        assertThat(ConmonRuntime.monitorPid(pidFile)).isEmpty();
+        assertThat(ConmonRuntime.monitorPid(tmp.resolve("missing"))).isEmpty();
+    }
+
+    @Test
+    void deleteTree_removesLinksWithoutFollowingThem() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("keep"), "x");
+        Path tree = Files.createDirectories(tmp.resolve("tree/a/b"));
+        Files.writeString(tree.resolve("f"), "y");
+        Files.createSymbolicLink(tmp.resolve("tree/a/link"), outside);
+        ConmonRuntime.deleteTree(tmp.resolve("tree"));
+        assertThat(tmp.resolve("tree")).doesNotExist();
+        assertThat(outside.resolve("keep")).exists();
+        ConmonRuntime.deleteTree(tmp.resolve("tree")); // gone already: nothing to do
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     /** Starts the launcher's shell and waits for it to exit before reading, as a slow reader would. */
