@@ -119,9 +119,12 @@ public final class ContainerPorts {
 
     private static PublishedPorts.Binding binding(String[] key, String hostIp, String hostPort) {
         // A literal IPv4 address only: a name would be looked up when the port is bound.
-        if (!hostIp.isEmpty() && (!hostIp.matches("\\d{1,3}(\\.\\d{1,3}){3}")
-                || java.util.Arrays.stream(hostIp.split("\\.")).anyMatch(o -> Integer.parseInt(o) > 255))) {
-            throw EngineException.invalid("invalid IP address: %s", hostIp);
+        if (!hostIp.isEmpty()) {
+            try {
+                dev.berth.engine.network.BridgeNetwork.toInt(hostIp);
+            } catch (IllegalArgumentException e) {
+                throw EngineException.invalid("invalid IP address: %s", hostIp);
+            }
         }
         int hp = hostPort.isEmpty() ? 0 : port(hostPort, hostPort, true);
         return new PublishedPorts.Binding(port(key[0], key[0], false), key[1], hostIp, hp);

@@ -211,8 +211,11 @@ public final class BridgeNetwork {
         return new Lease(containerId, toIp(a), prefix, gatewayIp(), mac, bridge);
     }
 
-    /** A dotted-quad IPv4 address as an int; parsed here, never looked up. */
-    static int toInt(String ip) {
+    /**
+     * A dotted-quad IPv4 address as an int; parsed here, never looked up (the one parser for subnets, leases and
+     * published ports' host addresses). An {@link IllegalArgumentException} for anything else.
+     */
+    public static int toInt(String ip) {
         String[] p = ip.split("\\.", -1);
         if (p.length != 4) throw new IllegalArgumentException("invalid IPv4 address: " + ip);
         int a = 0;
