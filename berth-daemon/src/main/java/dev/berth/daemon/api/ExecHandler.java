@@ -160,10 +160,12 @@ public final class ExecHandler {
         return false;
     }
 
+    /** The most a start request's JSON may take: it holds two booleans and a console size. */
+    static final int MAX_START_BODY = 1 << 20;
+
     /** The start request's JSON: the first Content-Length bytes of the hijacked stream; what follows is stdin. */
     private static JsonNode readStartBody(Exchange ex) throws IOException {
-        String length = ex.headers().get("Content-Length");
-        int n = length == null ? 0 : Integer.parseInt(length.strip());
+        int n = startBodyLength(ex.headers().get("Content-Length"));
         byte[] b = new byte[n];
         int read = 0;
         while (read < n) {
@@ -173,6 +175,20 @@ public final class ExecHandler {
         }
         if (read == 0) return ApiJson.MAPPER.createObjectNode();
         return ApiJson.MAPPER.readTree(new String(b, 0, read, StandardCharsets.UTF_8));
+    }
+
+    /** A start request's Content-Length: absent is 0; not a number, negative or above 1 MB is a 400. */
+    static int startBodyLength(String header) {
+        if (header == null) return 0;
+        long n;
+        try {
+            n = Long.parseLong(header.strip());
+        } catch (NumberFormatException e) {
+            throw EngineException.invalid("invalid Content-Length: %s", header);
+        }
+        if (n < 0) throw EngineException.invalid("invalid Content-Length: %s", header);
+        if (n > MAX_START_BODY) throw EngineException.invalid("exec start request too large: %d bytes (at most %d)", n, MAX_START_BODY);
+        return (int) n;
     }
 
     private static String text(JsonNode n, String field) {

@@ -7,7 +7,6 @@ import dev.berth.oci.UserResolver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,10 +87,5 @@ final class ExecProcessSpec {
     private static void put(Map<String, String> env, String entry) {
         int eq = entry.indexOf('=');
         if (eq > 0) env.put(entry.substring(0, eq), entry.substring(eq + 1)); // runc takes only KEY=value
-    }
-
-    /** The command as Docker's exec events name it: entrypoint and arguments joined by spaces. */
-    static String commandLine(List<String> cmd) {
-        return String.join(" ", new ArrayList<>(cmd));
     }
 }

@@ -128,8 +128,13 @@ public final class ExecService {
     /** The starter left with the detach keys; the process runs on (Docker's exec_detach event). */
     public void detached(Session s) {
         s.detach();
-        Container c = containers.list().stream().filter(x -> x.id().equals(s.containerId)).findFirst().orElse(null);
-        if (c != null) publish(c, "exec_detach", s.id, null);
+        Container c;
+        try {
+            c = containers.get(s.containerId);
+        } catch (EngineException.NotFound e) {
+            return; // removed meanwhile: no event
+        }
+        publish(c, "exec_detach", s.id, null);
     }
 
     public void resize(String execId, int width, int height) {
