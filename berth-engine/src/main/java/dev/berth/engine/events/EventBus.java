@@ -12,6 +12,12 @@ import java.util.function.Consumer;
  * Publishes events after the change they describe is durable, in the order they happened, to every subscriber, and
  * keeps the most recent ones for {@code GET /events?since=} (dockerd keeps 256, daemon/events/events.go; a few more
  * cost little). Subscribers must not block: a streaming client copies into its own queue.
+ *
+ * <p>An event is delivered on its publisher's thread, after {@link #publish} has kept it and outside the bus's lock,
+ * as dockerd's publisher does: a slow subscriber (one that removes a file, say) holds up its own publisher only, not
+ * every other one. The events of one publisher reach each subscriber in the order published; events of different
+ * publishers at the same moment may reach a subscriber in either order. A subscriber gets each event published after
+ * it subscribed, and none from before.
  */
 public final class EventBus {
     static final int BUFFERED = 1024;
@@ -19,7 +25,7 @@ public final class EventBus {
     private final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Event> recent = new ArrayDeque<>(); // guarded by this
 
-    public Runnable subscribe(Consumer<Event> s) {
+    public synchronized Runnable subscribe(Consumer<Event> s) {
         subscribers.add(s);
         return () -> subscribers.remove(s);
     }
@@ -44,10 +50,16 @@ public final class EventBus {
         return new Subscription(past, subscribe(s));
     }
 
-    public synchronized void publish(String type, String action, String id, Map<String, String> attributes) {
+    public void publish(String type, String action, String id, Map<String, String> attributes) {
         var e = new Event(type, action, id, Map.copyOf(attributes), Instant.now());
-        recent.addLast(e);
-        if (recent.size() > BUFFERED) recent.removeFirst();
-        for (var s : subscribers) s.accept(e);
+        List<Consumer<Event>> to;
+        synchronized (this) {
+            recent.addLast(e);
+            if (recent.size() > BUFFERED) recent.removeFirst();
+            // Who is subscribed now, in the same step as keeping it: a subscription made after this point finds the
+            // event among the kept ones instead, never twice.
+            to = List.copyOf(subscribers);
+        }
+        for (var s : to) s.accept(e);
     }
 }
