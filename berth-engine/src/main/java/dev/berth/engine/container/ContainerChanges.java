@@ -32,6 +32,18 @@ public final class ContainerChanges {
     static final Set<String> INIT_PATHS = Set.of("/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/etc/mtab",
             "/.dockerenv", "/dev", "/proc", "/sys");
 
+    /**
+     * Whether the upper directory at container path {@code dir} ("/etc") is there only because the runtime made its
+     * mount points in it: not opaque, and every one of its (at least one) {@code children} an {@link #INIT_PATHS}
+     * entry. Docker has such a directory in the container's init layer, so it is no change of the container's (diff)
+     * nor part of its layer (commit), whether or not the image has it. An empty directory is the container's own
+     * doing (an mkdir, or a chmod that copied it up), so it is not one of these.
+     */
+    static boolean onlyInitMountPoints(String dir, List<String> children, boolean opaque) {
+        String prefix = dir.endsWith("/") ? dir : dir + "/";
+        return !opaque && !children.isEmpty() && children.stream().allMatch(n -> INIT_PATHS.contains(prefix + n));
+    }
+
     private final ContainerService containers;
     private final LayerStore layers;
 
@@ -142,11 +154,7 @@ public final class ContainerChanges {
                 try {
                     byte[] opaque = DirFd.getxattr(child, OPAQUE_XATTR);
                     boolean isOpaque = opaque != null && opaque.length == 1 && opaque[0] == 'y';
-                    // A directory copied up only because the runtime made its mount points in it is unchanged.
-                    if (kind == Kind.MODIFIED && !isOpaque
-                            && TreeTar.list(child).stream().allMatch(n -> INIT_PATHS.contains(path + "/" + n))) {
-                        unchangedDir = true;
-                    }
+                    if (onlyInitMountPoints(path, TreeTar.list(child), isOpaque)) unchangedDir = true;
                     if (!unchangedDir || isOpaque) record(path, kind, true);
                     if (isOpaque && lower != null) hiddenByOpaque(child, path);
                     dir(child, path);

@@ -120,12 +120,7 @@ final class TreeTar {
             if (overlayLayer) {
                 byte[] x = DirFd.getxattr(fd, "trusted.overlay.opaque");
                 opaque = x != null && x.length == 1 && x[0] == 'y';
-                // Copied up only because the runtime made its mount points in it: not part of the layer, as these
-                // live in Docker's init layer.
-                if (!opaque && !children.isEmpty() && children.stream()
-                        .allMatch(n -> ContainerChanges.INIT_PATHS.contains("/" + prefix + n))) {
-                    return;
-                }
+                if (ContainerChanges.onlyInitMountPoints("/" + prefix, children, opaque)) return;
             }
             put(entry(prefix, TarConstants.LF_DIR, DirFd.stat(fd, "")));
             if (opaque) put(entry(prefix + OPAQUE_WHITEOUT, TarConstants.LF_NORMAL, DirFd.stat(fd, "")));

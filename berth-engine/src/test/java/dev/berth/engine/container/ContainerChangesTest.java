@@ -71,4 +71,33 @@ class ContainerChangesTest {
         Files.setLastModifiedTime(upper, FileTime.fromMillis(1000));
         assertThat(changes(tmp.resolve("upper"), tmp.resolve("lower"))).isEmpty();
     }
+
+    @Test
+    void aDirectoryTheImageLacks_madeOnlyForTheRuntimesMountPoints_isNoAddition(@TempDir Path tmp) throws Exception {
+        Files.createDirectories(tmp.resolve("lower/bin"));
+        Path upper = Files.createDirectories(tmp.resolve("upper/etc"));
+        Files.writeString(upper.resolve("hosts"), "");
+        assertThat(changes(tmp.resolve("upper"), tmp.resolve("lower"))).isEmpty();
+    }
+
+    @Test
+    void anEmptyDirectoryCopiedUp_isTheContainersChange(@TempDir Path tmp) throws Exception {
+        Files.createDirectories(tmp.resolve("lower/tmp"));
+        Path upper = Files.createDirectories(tmp.resolve("upper/tmp"));
+        Files.setPosixFilePermissions(upper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setLastModifiedTime(upper, Files.getLastModifiedTime(tmp.resolve("lower/tmp")));
+        Files.createDirectories(tmp.resolve("upper/made"));
+        assertThat(changes(tmp.resolve("upper"), tmp.resolve("lower"))).containsExactly("A /made", "C /tmp");
+    }
+
+    @Test
+    void onlyInitMountPoints_needsAtLeastOneChild_allOfThemMountPoints_andNoOpaqueDirectory() {
+        assertThat(ContainerChanges.onlyInitMountPoints("/etc", List.of("hostname", "hosts"), false)).isTrue();
+        assertThat(ContainerChanges.onlyInitMountPoints("/etc/", List.of("resolv.conf"), false)).isTrue();
+        assertThat(ContainerChanges.onlyInitMountPoints("/", List.of("proc", ".dockerenv"), false)).isTrue();
+        assertThat(ContainerChanges.onlyInitMountPoints("/etc", List.of(), false)).isFalse();
+        assertThat(ContainerChanges.onlyInitMountPoints("/etc", List.of("hosts"), true)).isFalse();
+        assertThat(ContainerChanges.onlyInitMountPoints("/etc", List.of("hosts", "passwd"), false)).isFalse();
+        assertThat(ContainerChanges.onlyInitMountPoints("/x", List.of("hosts"), false)).isFalse();
+    }
 }
