@@ -285,11 +285,7 @@ public final class ContainersHandler {
     private void pumpStdin(Exchange ex, Container c, byte[] keys, CountDownLatch done) {
         try {
             if (DetachKeys.copy(ex.body(), keys, (b, off, len) -> containers.writeStdin(c.id(), b, off, len))) {
-                var a = new java.util.HashMap<String, String>();
-                if (c.config().labels() != null) a.putAll(c.config().labels());
-                a.put("name", containers.get(c.id()).name());
-                a.put("image", c.imageRef());
-                events.publish("container", "detach", c.id(), a);
+                containers.detached(c.id());
                 done.countDown();
                 return;
             }

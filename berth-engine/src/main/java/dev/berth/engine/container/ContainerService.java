@@ -139,6 +139,7 @@ public final class ContainerService {
         Image image = images.resolve(spec.image());
         ContainerConfig config = ContainerDefaults.merge(spec, image);
         if (config.args().isEmpty()) throw EngineException.invalid("No command specified");
+        checkNetworkMode(spec.host().networkMode());
         String id = Ids.random();
         String name;
         if (requestedName == null || requestedName.isEmpty()) {
@@ -163,6 +164,27 @@ public final class ContainerService {
         hubs.put(id, new AttachHub(id));
         events.publish("container", "create", id, Map.of("name", name, "image", spec.image()));
         return c;
+    }
+
+    /**
+     * Refuses a network mode the container could not have, before anything of it exists: the built-in networks
+     * (default, bridge, host, none) are the only ones, so another name is dockerd's 404 "network x not found".
+     * {@code container:<id>} (another container's network namespace) is not supported yet: 404 for a container that
+     * does not exist, as dockerd answers, else 400.
+     */
+    private void checkNetworkMode(String mode) {
+        if (mode == null || mode.isEmpty()) return;
+        switch (mode) {
+            case "default", "bridge", "host", "none" -> { return; }
+            default -> { }
+        }
+        if (mode.startsWith("container:")) {
+            String other = mode.substring("container:".length());
+            if (other.isEmpty()) throw EngineException.invalid("Invalid network mode: invalid container format container:<name|id>");
+            index.find(other); // NotFound: "No such container: <other>"
+            throw EngineException.invalid("network mode %s is not supported yet: only default, bridge, host and none", mode);
+        }
+        throw EngineException.notFound("network %s not found", mode);
     }
 
     private boolean tryReserve(String name, String id) {
@@ -416,7 +438,7 @@ public final class ContainerService {
             String stopSignal = c.config().stopSignal();
             boolean ends = signo == 9 || stopSignal == null || stopSignal.isEmpty() || dev.berth.sys.Signals.parse(stopSignal) == signo;
             try {
-                if (!userStops(c.id(), idOrName, ends)) signalLocked(c.id(), signo);
+                if (!userStops(c.id(), idOrName, ends)) signalLocked(c.id(), signo, ends);
             } catch (Runtime.RuntimeFailure e) {
                 // It exited a moment ago and the exit is not processed yet: what Docker says of a stopped container.
                 boolean gone = runtime.state(c.id()).map(t -> t.status() == Runtime.Status.STOPPED).orElse(true);
@@ -429,7 +451,8 @@ public final class ContainerService {
         var a = attrs(c);
         a.put("signal", Integer.toString(signo));
         events.publish("container", "kill", c.id(), a);
-        if (exited != null && index.get(c.id()) != null && index.get(c.id()).state().status() != ContainerState.Status.EXITED
+        Container now = index.get(c.id()); // once: an --rm container may be removed between two reads
+        if (exited != null && now != null && now.state().status() != ContainerState.Status.EXITED
                 && !awaitExit(exited, KILL_WAIT_SECONDS)) {
             log.warn("container {} did not exit within {} s of SIGKILL", c.id(), KILL_WAIT_SECONDS);
         }
@@ -484,7 +507,7 @@ public final class ContainerService {
         lock.lock();
         try {
             Container c = index.get(id);
-            if (c != null && c.state().isRunning()) signalLocked(id, signo);
+            if (c != null && c.state().isRunning()) signalLocked(id, signo, true);
         } catch (Runtime.RuntimeFailure e) {
             log.debug("signal {} to {}: {}", signo, id, e.getMessage());
         } finally {
@@ -492,11 +515,15 @@ public final class ContainerService {
         }
     }
 
-    /** Docker unpauses a paused container after signalling it, so that the signal is handled at all. */
-    private void signalLocked(String id, int signo) {
+    /**
+     * Sends {@code signo}; with {@code ends} (the signal is meant to end the container: SIGKILL, its stop signal, or
+     * any signal when it has none configured), a paused container is unpaused after it so that the signal is handled
+     * at all. Any other signal leaves it paused, to be handled on unpause, as dockerd's killWithSignal does.
+     */
+    private void signalLocked(String id, int signo, boolean ends) {
         runtime.kill(id, signo, false);
         Container c = index.get(id);
-        if (c != null && c.state().status() == ContainerState.Status.PAUSED) {
+        if (ends && c != null && c.state().status() == ContainerState.Status.PAUSED) {
             try {
                 runtime.resume(id);
             } catch (Runtime.RuntimeFailure e) {
@@ -673,6 +700,15 @@ public final class ContainerService {
         hub.add(client);
         events.publish("container", "attach", c.id(), attrs(c));
         return () -> hub.remove(client);
+    }
+
+    /**
+     * Reports that a client left an attach with the detach keys (Docker's {@code detach} event); the container runs
+     * on. Its attributes are those of the container's other events, with its current name.
+     */
+    public void detached(String idOrName) {
+        Container c = index.find(idOrName);
+        events.publish("container", "detach", c.id(), attrs(c));
     }
 
     /**

@@ -266,9 +266,7 @@ class ContainerServiceTest {
     @Test
     void restart_ofAnAutoRemoveContainer_keepsIt() throws Exception {
         var f = new ServiceFixture(tmp);
-        var d = ContainerSpec.HostSettings.DEFAULT;
-        var rm = new ContainerSpec.HostSettings(true, d.networkMode(), d.restartPolicy(), false, false, d.capAdd(),
-                d.capDrop(), d.securityOpt(), 0, false, null);
+        var rm = autoRemove();
         var c = f.service.create("rmr", ServiceFixture.spec(List.of("sleep", "9"), rm));
         f.service.start(c.id());
         f.service.restart("rmr", 1, null);
@@ -300,5 +298,88 @@ class ContainerServiceTest {
         assertThat(f.actions(c.id())).containsSubsequence("start", "kill", "die", "destroy");
         assertThat(f.events).filteredOn(e -> e.action().equals("die")).singleElement()
                 .satisfies(e -> assertThat(e.attributes()).containsEntry("exitCode", "137"));
+    }
+
+    private static ContainerSpec.HostSettings autoRemove() {
+        var d = ContainerSpec.HostSettings.DEFAULT;
+        return new ContainerSpec.HostSettings(true, d.networkMode(), d.restartPolicy(), false, false, d.capAdd(),
+                d.capDrop(), d.securityOpt(), 0, false, null);
+    }
+
+    private static ContainerSpec.HostSettings network(String mode) {
+        var h = ContainerSpec.HostSettings.DEFAULT;
+        return new ContainerSpec.HostSettings(false, mode, h.restartPolicy(), false, false, h.capAdd(), h.capDrop(),
+                h.securityOpt(), 0, false, null);
+    }
+
+    @Test
+    void create_refusesANetworkThatDoesNotExist_leavingNothingBehind() {
+        var f = new ServiceFixture(tmp);
+        for (String ok : new String[] {"", "default", "bridge", "host", "none"}) {
+            f.service.create(null, ServiceFixture.spec(List.of("true"), network(ok)));
+        }
+        int before = f.service.list().size();
+        int events = f.events.size();
+        assertThatThrownBy(() -> f.service.create("n1", ServiceFixture.spec(List.of("true"), network("nosuch"))))
+                .isInstanceOf(EngineException.NotFound.class).hasMessage("network nosuch not found");
+        assertThatThrownBy(() -> f.service.create("n2", ServiceFixture.spec(List.of("true"), network("container:nosuch"))))
+                .isInstanceOf(EngineException.NotFound.class).hasMessage("No such container: nosuch");
+        assertThatThrownBy(() -> f.service.create("n3", ServiceFixture.spec(List.of("true"), network("container:"))))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessage("Invalid network mode: invalid container format container:<name|id>");
+        var other = f.service.create("other", ServiceFixture.spec(List.of("true")));
+        assertThatThrownBy(() -> f.service.create("n4", ServiceFixture.spec(List.of("true"), network("container:other"))))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("network mode container:other is not supported yet");
+        assertThat(f.service.list()).hasSize(before + 1);
+        assertThat(f.events).hasSize(events + 1);
+        assertThat(f.store.loadAll()).hasSize(before + 1);
+        for (String name : new String[] {"n1", "n2", "n3", "n4"}) { // the names were not kept either
+            f.service.create(name, ServiceFixture.spec(List.of("true")));
+        }
+        assertThat(other.id()).isNotEmpty();
+    }
+
+    @Test
+    void detached_publishesTheDetachEvent_withTheContainersAttributes() {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("att", ServiceFixture.spec(List.of("sh")));
+        f.service.rename("att", "att2");
+        f.service.detached("att2");
+        assertThat(f.events).filteredOn(e -> e.action().equals("detach")).singleElement().satisfies(e -> {
+            assertThat(e.id()).isEqualTo(c.id());
+            assertThat(e.attributes()).containsEntry("name", "att2").containsEntry("image", "busybox");
+        });
+    }
+
+    @Test
+    void kill_ofAPausedContainer_unpausesIt_onlyForASignalThatEndsIt() throws Exception {
+        var f = new ServiceFixture(tmp);
+        // With a stop signal configured, dockerd's killWithSignal unpauses only for it or SIGKILL (without one, for any).
+        var c = f.service.create("pk", new ContainerSpec("busybox", List.of("sleep", "9"), null, null, null, null, null,
+                null, null, "SIGTERM", null, false, false, false, ContainerSpec.HostSettings.DEFAULT));
+        f.service.start(c.id());
+        new ContainerControls(f.service, dev.berth.sys.cgroups.Cgroups.host()).pause("pk");
+        f.service.kill("pk", "SIGUSR1");
+        assertThat(f.service.get("pk").state().status()).isEqualTo(ContainerState.Status.PAUSED);
+        assertThat(f.runtime.calls).contains("kill " + c.id() + " 10").doesNotContain("resume " + c.id());
+        assertThat(f.actions(c.id())).doesNotContain("unpause");
+        f.service.kill("pk", "SIGTERM"); // the stop signal: it ends the container, so it must be thawed to get it
+        assertThat(f.runtime.calls).containsSubsequence("kill " + c.id() + " 15", "resume " + c.id());
+        assertThat(f.actions(c.id())).containsSubsequence("pause", "unpause", "kill");
+    }
+
+    @Test
+    void kill_ofAnAutoRemoveContainer_thatGoesAtOnce_isNoFailure() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var rm = autoRemove();
+        for (int i = 0; i < 50; i++) {
+            var c = f.service.create(null, ServiceFixture.spec(List.of("sleep", "9"), rm));
+            f.service.start(c.id());
+            f.service.kill(c.id(), "SIGKILL");
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L; // the last removals finish before the directory goes
+        while (!f.service.list().isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(f.service.list()).isEmpty();
     }
 }
