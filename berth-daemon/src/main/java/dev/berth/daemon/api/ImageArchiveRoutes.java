@@ -9,19 +9,16 @@ import dev.berth.engine.events.EventBus;
 import dev.berth.image.Image;
 import dev.berth.image.ImageService;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /** The {@code /images} endpoints that move or account for whole images: save, load, history, prune. */
 final class ImageArchiveRoutes {
     private static final Set<String> PRUNE_FILTERS = Set.of("dangling", "until", "label", "label!");
-    private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
     private final ImageService images;
     private final ContainerService containers;
@@ -47,10 +44,11 @@ final class ImageArchiveRoutes {
      */
     private void save(Exchange ex, List<String> names) throws Exception {
         var archive = images.save(names);
-        OutputStream out = ex.stream(200, "application/x-tar");
+        var saved = archive.imageIds().stream().map(images::resolve).toList();
+        OutputStream out = ex.bulkStream(200, "application/x-tar");
         archive.writeTo(out);
         out.close();
-        for (String id : archive.imageIds()) publish("save", id);
+        for (Image image : saved) ImagesHandler.publish(events, image, "save", image.id());
     }
 
     /** Docker answers with JSON messages; {@code quiet} only drops progress bars, which berth does not draw. */
@@ -58,7 +56,9 @@ final class ImageArchiveRoutes {
         List<String> lines = images.load(ex.body());
         // As dockerd: one load event per image, named by its id.
         lines.stream().map(ImageArchiveRoutes::loadedImage).filter(java.util.Objects::nonNull)
-                .map(name -> images.resolve(name).id()).distinct().forEach(id -> publish("load", id));
+                .map(images::resolve).collect(java.util.stream.Collectors.toMap(Image::id, i -> i, (a, b) -> a,
+                        LinkedHashMap::new))
+                .values().forEach(image -> ImagesHandler.publish(events, image, "load", image.id()));
         try (OutputStream out = ex.stream(200, "application/json")) {
             for (String line : lines) {
                 out.write(ApiJson.MAPPER.writeValueAsBytes(Map.of("stream", line + "\n")));
@@ -95,21 +95,29 @@ final class ImageArchiveRoutes {
                 default -> throw EngineException.invalid("invalid filter 'dangling=%s'", v);
             }
         }
-        Instant until = f.has("until") ? until(f.get("until").getFirst()) : null;
+        Instant until = f.has("until") ? Timestamps.parse(f.get("until").getFirst()) : null;
         boolean onlyDangling = danglingOnly;
-        Predicate<Image> select = i -> (!onlyDangling || i.repoTags().isEmpty())
+        // The images picked, kept for their events' labels once they are gone.
+        var picked = new java.util.HashMap<String, Image>();
+        Predicate<Image> matches = i -> (!onlyDangling || i.repoTags().isEmpty())
                 && (until == null || i.created().isBefore(until))
-                && f.labelsMatch(labels(i))
-                && f.get("label!").stream().noneMatch(l -> labelPresent(l, labels(i)));
-        var before = images.list().stream().map(Image::id).collect(java.util.stream.Collectors.toSet());
+                && f.labelsMatch(ImagesHandler.labels(i))
+                && f.notLabelsMatch(ImagesHandler.labels(i));
+        Predicate<Image> select = i -> {
+            if (!matches.test(i)) return false;
+            picked.put(i.id(), i);
+            return true;
+        };
         var report = images.prune(select, containers::usesImage);
-        // Each image's Untagged records come before its Deleted record; the events name the image by its id.
+        // Each image's Untagged records come before its own Deleted record (its layers' follow); the events name
+        // the image by its id.
         int untagged = 0;
         for (var d : report.deleted()) {
             if (d.untagged() != null) untagged++;
-            if (d.deleted() != null && before.contains(d.deleted())) {
-                for (; untagged > 0; untagged--) publish("untag", d.deleted());
-                publish("delete", d.deleted());
+            if (d.image()) {
+                Image image = picked.get(d.deleted());
+                for (; untagged > 0; untagged--) ImagesHandler.publish(events, image, "untag", image.id());
+                ImagesHandler.publish(events, image, "delete", image.id());
             }
         }
         events.publish("image", "prune", "", Map.of("reclaimed", Long.toString(report.spaceReclaimed())));
@@ -130,42 +138,5 @@ final class ImageArchiveRoutes {
         if (line.startsWith("Loaded image ID: ")) return line.substring("Loaded image ID: ".length());
         if (line.startsWith("Loaded image: ")) return line.substring("Loaded image: ".length());
         return null;
-    }
-
-    private void publish(String action, String imageId) {
-        events.publish("image", action, imageId, Map.of("name", imageId));
-    }
-
-    /** {@code key} or {@code key=value} of a {@code label!} filter: true if the image has it (and is excluded). */
-    private static boolean labelPresent(String filter, Map<String, String> labels) {
-        int eq = filter.indexOf('=');
-        if (eq < 0) return labels.containsKey(filter);
-        return filter.substring(eq + 1).equals(labels.get(filter.substring(0, eq)));
-    }
-
-    /** Docker's timestamps for {@code until}: a Go duration back from now ("24h", "1h30m"), Unix seconds or RFC 3339. */
-    static Instant until(String value) {
-        if (!value.isEmpty() && GO_DURATION.matcher(value).replaceAll("").isEmpty()) {
-            var m = GO_DURATION.matcher(value);
-            Duration d = Duration.ZERO;
-            while (m.find()) {
-                double n = Double.parseDouble(m.group(1));
-                long nanos = (long) (n * switch (m.group(2)) {
-                    case "ns" -> 1L;
-                    case "us", "µs" -> 1_000L;
-                    case "ms" -> 1_000_000L;
-                    case "s" -> 1_000_000_000L;
-                    case "m" -> 60_000_000_000L;
-                    default -> 3_600_000_000_000L;
-                });
-                d = d.plusNanos(nanos);
-            }
-            return Instant.now().minus(d);
-        }
-        return Timestamps.parse(value);
-    }
-
-    private static Map<String, String> labels(Image i) {
-        return i.config() == null || i.config().labels() == null ? Map.of() : i.config().labels();
     }
 }

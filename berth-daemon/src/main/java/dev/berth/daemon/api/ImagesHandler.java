@@ -11,6 +11,7 @@ import dev.berth.engine.events.EventBus;
 import dev.berth.engine.image.ConfigChanges;
 import dev.berth.image.Image;
 import dev.berth.image.ImageConfig;
+import dev.berth.image.ImageRef;
 import dev.berth.image.ImageService;
 import java.io.OutputStream;
 import java.nio.file.FileSystems;
@@ -88,8 +89,8 @@ public final class ImagesHandler {
         List<String> changes = ex.queryAll("changes");
         ImageConfig config = changes.isEmpty() ? null : ConfigChanges.apply(ImageConfig.EMPTY, changes);
         Image image = images.importRootfs(ex.body(), new ImageService.ImportOptions(reference, config, ex.query("message")));
-        if (reference != null) publish(image, "tag", familiar(image, reference));
-        publish(image, "import", image.id());
+        if (reference != null) publish(events, image, "tag", familiar(reference));
+        publish(events, image, "import", image.id());
         try (OutputStream out = ex.stream(200, "application/json")) {
             out.write(("{\"status\":\"" + image.id() + "\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -101,37 +102,38 @@ public final class ImagesHandler {
         String reference = tag == null || tag.isEmpty() ? repo : repo + ":" + tag;
         images.tag(ex.param("name"), reference);
         Image image = images.resolve(reference);
-        publish(image, "tag", familiar(image, reference));
+        publish(events, image, "tag", familiar(reference));
         ex.status(201);
     }
 
     private void remove(Exchange ex) {
         Image image = images.resolve(ex.param("name"));
         var result = images.remove(ex.param("name"), ex.queryBool("force"), ex.queryBool("noprune"), containers::usesImage);
-        // As dockerd's classic image store: both name the image by its id (daemon/images/image_delete.go).
+        // As dockerd's classic image store: both name the image by its id (daemon/images/image_delete.go); one
+        // delete for the image, none for the layers that went with it.
         for (var d : result) {
-            if (d.untagged() != null) publish(image, "untag", image.id());
-            if (d.deleted() != null) publish(image, "delete", image.id());
+            if (d.untagged() != null) publish(events, image, "untag", image.id());
+            if (d.image()) publish(events, image, "delete", image.id());
         }
         ex.json(200, result.stream().map(d -> new ImageDeleteResponseItem(d.untagged(), d.deleted())).toList());
     }
 
-    /** Docker's image events: the image id as actor, the name it was given, and the image's labels. */
-    private void publish(Image image, String action, String name) {
+    /**
+     * Docker's image events, for every image endpoint: the image id as actor, the name it was given, and the image's
+     * labels.
+     */
+    static void publish(EventBus events, Image image, String action, String name) {
         var a = new java.util.HashMap<>(labels(image));
         a.put("name", name);
         events.publish("image", action, image.id(), a);
     }
 
-    /** The tag as the image lists it (Docker's familiar form, "foo:latest"), or as given if not listed. */
-    private static String familiar(Image image, String reference) {
-        String r = reference.startsWith("docker.io/") ? reference.substring("docker.io/".length()) : reference;
-        if (r.startsWith("library/")) r = r.substring("library/".length());
-        String withTag = r.lastIndexOf(':') > r.lastIndexOf('/') ? r : r + ":latest";
-        return image.repoTags().stream().filter(t -> t.equals(withTag) || t.endsWith("/" + withTag)).findFirst().orElse(withTag);
+    /** The tag in Docker's familiar form, as the image lists it: "foo:latest", "x/y:2" for docker.io/x/y:2. */
+    static String familiar(String reference) {
+        return ImageRef.parse(reference).toString();
     }
 
-    private static Map<String, String> labels(Image i) {
+    static Map<String, String> labels(Image i) {
         return i.config() == null || i.config().labels() == null ? Map.of() : i.config().labels();
     }
 
