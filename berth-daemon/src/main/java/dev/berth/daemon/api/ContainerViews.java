@@ -104,11 +104,30 @@ final class ContainerViews {
     }
 
     static ContainerSummary summary(Container c, Long sizeRw) {
+        return summary(c, sizeRw, null);
+    }
+
+    /**
+     * A ps row. With sizes asked for ({@code sizeRw} given), {@code SizeRootFs} is the writable layer plus the
+     * image's layers ({@code imageSize}), as {@code docker ps -s} shows "2B (virtual 4.26MB)"; without an image size
+     * it is left out.
+     */
+    static ContainerSummary summary(Container c, Long sizeRw, Long imageSize) {
         List<String> args = c.config().args();
+        Long sizeRootFs = sizeRw == null || imageSize == null ? null : sizeRw + imageSize;
         return new ContainerSummary(c.id(), List.of("/" + c.name()), c.imageRef(), c.imageId(),
-                String.join(" ", args), c.created().getEpochSecond(), List.of(), sizeRw, null,
+                String.join(" ", args), c.created().getEpochSecond(), List.of(), sizeRw, sizeRootFs,
                 c.config().labels() == null ? Map.of() : c.config().labels(), c.state().status().word(), status(c.state()),
                 Map.of("NetworkMode", c.spec().host().networkMode()), Map.of("Networks", Map.of()), List.of());
+    }
+
+    /** The bytes of the image a container runs, for its SizeRootFs; 0 if the image is gone. */
+    static long imageSize(dev.berth.image.ImageService images, String imageId) {
+        try {
+            return images.resolve(imageId).size();
+        } catch (EngineException.NotFound e) {
+            return 0;
+        }
     }
 
     /** The STATUS column: "Up 3 seconds", "Exited (1) 2 minutes ago", "Created", ... */

@@ -1,6 +1,6 @@
 package dev.berth.daemon.api;
 
-import dev.berth.api.ContainerSummary;
+import dev.berth.api.ApiJson;
 import dev.berth.api.ImageSummary;
 import dev.berth.daemon.http.Exchange;
 import dev.berth.engine.container.Container;
@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code GET /system/df}: what images and containers take on disk. Layers shared by images count once in
@@ -24,10 +26,15 @@ final class SystemDf {
     /** system df's Volumes rows with UsageData (issue #6). */
     private final java.util.function.Supplier<List<?>> volumes;
 
-    SystemDf(ContainerService containers, ImageService images, java.util.function.Supplier<List<?>> volumes) {
+    /** What ps adds to a row beyond {@link ContainerViews#summary} (Ports, Mounts), by container id. */
+    private final BiConsumer<String, ObjectNode> psRowDetails;
+
+    SystemDf(ContainerService containers, ImageService images, java.util.function.Supplier<List<?>> volumes,
+             BiConsumer<String, ObjectNode> psRowDetails) {
         this.containers = containers;
         this.images = images;
         this.volumes = volumes;
+        this.psRowDetails = psRowDetails;
     }
 
     void handle(Exchange ex) {
@@ -46,13 +53,14 @@ final class SystemDf {
                             i.config() == null || i.config().labels() == null ? Map.of() : i.config().labels(),
                             users.getOrDefault(i.id(), 0));
                 }).toList();
-        var containerRows = all.stream().map(c -> {
-            long rw = containers.sizeRw(c.id());
-            ContainerSummary s = ContainerViews.summary(c, rw);
-            return new ContainerSummary(s.id(), s.names(), s.image(), s.imageID(), s.command(), s.created(), s.ports(),
-                    rw, rw + imageSizes.getOrDefault(c.imageId(), 0L), s.labels(), s.state(), s.status(), s.hostConfig(),
-                    s.networkSettings(), s.mounts());
-        }).toList();
+        // ps -s rows: the same summary and details as GET /containers/json?size=1 (Mounts give LOCAL VOLUMES).
+        var containerRows = ApiJson.MAPPER.createArrayNode();
+        for (Container c : all) {
+            ObjectNode row = ApiJson.MAPPER.valueToTree(ContainerViews.summary(c, containers.sizeRw(c.id()),
+                    imageSizes.getOrDefault(c.imageId(), 0L)));
+            psRowDetails.accept(c.id(), row);
+            containerRows.add(row);
+        }
         var body = new LinkedHashMap<String, Object>();
         body.put("LayersSize", usage.layersSize());
         body.put("Images", imageRows);

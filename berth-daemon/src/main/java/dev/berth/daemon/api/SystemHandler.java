@@ -9,6 +9,7 @@ import dev.berth.daemon.http.Router;
 import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.ContainerState;
 import dev.berth.image.ImageService;
+import dev.berth.sys.cgroups.HostCounters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ public final class SystemHandler {
         this.containers = containers;
         this.images = images;
         this.facts = facts;
+        Thread.startVirtualThread(() -> runc.complete(probeRunc(facts.runtimePath(), RUNC_PROBE_TIMEOUT)));
     }
 
     private volatile java.util.function.Supplier<List<?>> volumeUsage = List::of;
@@ -38,11 +40,24 @@ public final class SystemHandler {
         return this;
     }
 
+    private volatile java.util.function.BiConsumer<String, tools.jackson.databind.node.ObjectNode> psRowDetails =
+            (id, row) -> {};
+
+    /**
+     * What ps adds to a container's row beyond its summary (Ports, Mounts), so that system df's container rows are
+     * ps rows: without Mounts, {@code docker system df -v} counts no LOCAL VOLUMES.
+     */
+    public SystemHandler withPsRowDetails(java.util.function.BiConsumer<String, tools.jackson.databind.node.ObjectNode> details) {
+        this.psRowDetails = details;
+        return this;
+    }
+
     public void register(Router r) {
         r.get("/_ping", this::ping).head("/_ping", this::ping);
         r.get("/version", this::version);
         r.get("/info", this::info);
-        r.get("/system/df", new SystemDf(containers, images, () -> volumeUsage.get())::handle);
+        r.get("/system/df", new SystemDf(containers, images, () -> volumeUsage.get(),
+                (id, row) -> psRowDetails.accept(id, row))::handle);
     }
 
     private void ping(Exchange ex) {
@@ -77,25 +92,51 @@ public final class SystemHandler {
         return list;
     }
 
-    private volatile java.util.Optional<SystemVersion.Component> runc;
+    /** How long {@code runc --version} may take before /version goes without it. */
+    static final java.time.Duration RUNC_PROBE_TIMEOUT = java.time.Duration.ofSeconds(3);
+
+    /** {@code runc --version}, asked once, at start-up, off any request thread. */
+    private final java.util.concurrent.CompletableFuture<java.util.Optional<SystemVersion.Component>> runc =
+            new java.util.concurrent.CompletableFuture<>();
 
     private java.util.Optional<SystemVersion.Component> runcComponent() {
-        var known = runc;
-        if (known == null) {
-            String out;
-            try {
-                var p = new ProcessBuilder(facts.runtimePath(), "--version").redirectErrorStream(true).start();
-                out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                p.waitFor();
-            } catch (java.io.IOException e) {
-                out = "";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return java.util.Optional.empty();
-            }
-            known = runc = runcVersion(out);
+        try {
+            return runc.get(RUNC_PROBE_TIMEOUT.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
         }
-        return known;
+    }
+
+    /** Runs {@code runtime --version}, killed after {@code timeout}; empty if it fails, hangs or says no version. */
+    static java.util.Optional<SystemVersion.Component> probeRunc(String runtime, java.time.Duration timeout) {
+        Process p;
+        try {
+            p = new ProcessBuilder(runtime, "--version").redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+        try {
+            var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    return "";
+                }
+            }, Thread::startVirtualThread);
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) return java.util.Optional.empty();
+            return runcVersion(output.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return java.util.Optional.empty();
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     /** Parses {@code runc --version}: "runc version 1.1.5", then "commit: ..." (and spec, go, libseccomp lines). */
@@ -143,8 +184,9 @@ public final class SystemHandler {
         m.put("OSVersion", "");
         m.put("OSType", "linux");
         m.put("Architecture", "x86_64");
-        m.put("NCPU", Runtime.getRuntime().availableProcessors());
-        m.put("MemTotal", memTotal());
+        // The same host facts as container limits and stats use.
+        m.put("NCPU", HostCounters.onlineCpus());
+        m.put("MemTotal", HostCounters.memoryTotal());
         m.put("DockerRootDir", facts.dataRoot().toString());
         m.put("Name", facts.name());
         m.put("Labels", List.of());
@@ -203,16 +245,5 @@ public final class SystemHandler {
             // fall through
         }
         return "Linux";
-    }
-
-    private static long memTotal() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        } catch (java.io.IOException ignored) {
-            // fall through
-        }
-        return 0;
     }
 }
