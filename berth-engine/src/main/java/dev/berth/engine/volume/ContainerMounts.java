@@ -175,6 +175,45 @@ public final class ContainerMounts {
         return out;
     }
 
+    /**
+     * A container path at or below one of the container's mounts (the deepest one): the mount, the host directory
+     * or file the container sees there ({@code source}; null for a tmpfs, whose content lives only in the running
+     * container), and the rest of the path below the mount's destination ({@code ""} or {@code /a/b}).
+     */
+    public record Under(MountPoint mount, Path source, String rest) {}
+
+    /** The mount {@code path} (a container path) lies in, if any; compared lexically, as dockerd's IsDestinationMounted. */
+    public java.util.Optional<Under> under(String containerId, String path) {
+        String clean = MountRequests.clean(path.startsWith("/") ? path : "/" + path);
+        MountPoint best = null;
+        String bestDestination = "";
+        for (MountPoint p : plan(containerId).mounts()) {
+            String d = MountRequests.clean(p.destination());
+            if ((clean.equals(d) || clean.startsWith(d + "/")) && d.length() > bestDestination.length()) {
+                best = p;
+                bestDestination = d;
+            }
+        }
+        if (best == null) return java.util.Optional.empty();
+        Path source = switch (best.type()) {
+            case "bind" -> Path.of(best.source());
+            case "volume" -> {
+                Volume v = volumes.exists(best.name()) ? volumes.get(best.name()) : null;
+                yield v == null || volumes.tmpfsOptions(v) != null ? null : volumes.hostPath(v);
+            }
+            default -> null;
+        };
+        return java.util.Optional.of(new Under(best, source, clean.substring(bestDestination.length())));
+    }
+
+    /** The destinations of the container's mounts strictly below the container path {@code dir}. */
+    public List<String> below(String containerId, String dir) {
+        String clean = MountRequests.clean(dir.startsWith("/") ? dir : "/" + dir);
+        String prefix = clean.equals("/") ? "/" : clean + "/";
+        return plan(containerId).mounts().stream().map(p -> MountRequests.clean(p.destination()))
+                .filter(d -> d.startsWith(prefix) && !d.equals(clean)).toList();
+    }
+
     /** Inspect's {@code Mounts}, as dockerd shows them. */
     public List<Map<String, Object>> inspect(String containerId) {
         var out = new ArrayList<Map<String, Object>>();

@@ -66,4 +66,29 @@ class ContainerMountsTest {
         assertThat(volumes.exists(droppedVolume)).isFalse();
         assertThat(volumes.exists("v1")).isTrue();
     }
+
+    @Test
+    void under_findsTheDeepestMountAtOrAboveAPath_andBelow_theMountsUnderADirectory() throws Exception {
+        var volumes = new VolumeStore(dir.resolve("volumes"), events);
+        var mounts = mounts(volumes);
+        Path host = Files.createDirectories(dir.resolve("host"));
+        String id = "a".repeat(64);
+        var bind = new MountPoint("bind", null, host.toString(), "/data/sub", true, "", "rprivate", false, true, null, null, null);
+        var tmpfs = new MountPoint("tmpfs", null, "", "/t", true, "", "", false, false, "", null, null);
+        mounts.attach(id, List.of(named("v1", "/data"), bind, tmpfs), false, Map.of());
+
+        var u = mounts.under(id, "/data/x/../y/").orElseThrow();
+        assertThat(u.mount().name()).isEqualTo("v1");
+        assertThat(u.source()).isEqualTo(Path.of(volumes.get("v1").mountpoint()));
+        assertThat(u.rest()).isEqualTo("/y");
+        assertThat(mounts.under(id, "/data/sub").orElseThrow()).extracting(ContainerMounts.Under::source, ContainerMounts.Under::rest)
+                .containsExactly(host, "");
+        assertThat(mounts.under(id, "/t/f").orElseThrow().source()).isNull();
+        assertThat(mounts.under(id, "/database")).isEmpty();
+        assertThat(mounts.under(id, "/")).isEmpty();
+
+        assertThat(mounts.below(id, "/")).containsExactlyInAnyOrder("/data", "/data/sub", "/t");
+        assertThat(mounts.below(id, "/data")).containsExactly("/data/sub");
+        assertThat(mounts.below(id, "/data/sub")).isEmpty();
+    }
 }
