@@ -10,6 +10,8 @@ import dev.berth.image.ImageService;
 import dev.berth.image.LayerStore;
 import dev.berth.sys.DirFd;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
@@ -73,16 +75,20 @@ public final class ContainerCommit {
             }
         }
         Image image;
-        var failure = new AtomicReference<Throwable>();
-        PipedInputStream tar = layerTar(c.id(), failure);
+        String upper = layers.mountFor(c.id()).upperDir().toString();
         try {
-            image = images.commit(parent.id(), tar, options);
-        } catch (RuntimeException e) {
-            Throwable cause = failure.get();
-            if (cause != null) e.addSuppressed(cause);
-            throw cause instanceof EngineException ee ? ee : e;
+            image = commitLayer(images, parent.id(), options, "commit-" + c.id(), out -> {
+                int fd = -1;
+                try {
+                    fd = DirFd.open(upper, DirFd.O_PATH | DirFd.O_DIRECTORY);
+                    var tar = new TreeTar(out, true);
+                    tar.addChildren(fd, "");
+                    tar.finish();
+                } finally {
+                    DirFd.close(fd);
+                }
+            });
         } finally {
-            closeQuietly(tar); // a writer still blocked on the pipe fails instead of waiting forever
             if (paused) unpause(c.id());
         }
         var attrs = new LinkedHashMap<String, String>();
@@ -95,30 +101,127 @@ public final class ContainerCommit {
         return image;
     }
 
-    /** The upper directory as a layer tar, written by a virtual thread into a pipe the image service reads. */
-    private PipedInputStream layerTar(String id, AtomicReference<Throwable> failure) {
-        var in = new PipedInputStream(256 * 1024);
-        PipedOutputStream out;
+    /** Writes a layer tar to {@code out}; returns only once the whole archive, end blocks included, is written. */
+    @FunctionalInterface
+    interface LayerWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Commits the layer {@code writer} writes, on a virtual thread named {@code name}, through a pipe the image
+     * service reads. An image comes out of it only if the writer finished: a writer that fails part-way makes the
+     * reader's next read past what it wrote fail (never a clean end of file, which would commit a partial layer),
+     * and an image the service made all the same is removed again.
+     */
+    static Image commitLayer(ImageService images, String parentId, ImageService.CommitOptions options, String name,
+                             LayerWriter writer) {
+        var pipe = new LayerPipe(name, writer);
+        Image image;
         try {
-            out = new PipedOutputStream(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String upper = layers.mountFor(id).upperDir().toString();
-        Thread.ofVirtual().name("commit-" + id).start(() -> {
-            int fd = -1;
-            try (out) {
-                fd = DirFd.open(upper, DirFd.O_PATH | DirFd.O_DIRECTORY);
-                var tar = new TreeTar(out, true);
-                tar.addChildren(fd, "");
-                tar.finish();
-            } catch (IOException | RuntimeException e) {
-                failure.set(e);
-            } finally {
-                DirFd.close(fd);
+            image = images.commit(parentId, pipe, options);
+        } catch (RuntimeException e) {
+            pipe.abandon(); // a writer still blocked on the pipe fails instead of waiting forever
+            Throwable cause = pipe.failure.get();
+            if (cause instanceof EngineException ee) {
+                ee.addSuppressed(e);
+                throw ee;
             }
-        });
-        return in;
+            if (cause != null) e.addSuppressed(cause);
+            throw e;
+        }
+        pipe.abandon();
+        if (!pipe.finished) {
+            try {
+                images.remove(image.id(), true, false, id -> false);
+            } catch (RuntimeException e) {
+                // it may be gone already; the refusal below is what matters
+            }
+            throw EngineException.failure("committing the container's changes: %s", pipe.problem());
+        }
+        return image;
+    }
+
+    /** The read side of the layer's pipe; the end of the stream is an end only after the writer finished. */
+    private static final class LayerPipe extends InputStream {
+        private final PipedInputStream in = new PipedInputStream(256 * 1024);
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private volatile boolean finished;
+        private final Thread writerThread;
+
+        LayerPipe(String name, LayerWriter writer) {
+            PipedOutputStream out;
+            try {
+                out = new PipedOutputStream(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            writerThread = Thread.ofVirtual().name(name).start(() -> {
+                try {
+                    writer.write(out);
+                    out.flush();
+                    finished = true;
+                } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                } finally {
+                    // Only now, with the outcome recorded: the reader's end of file then knows which it was.
+                    try {
+                        out.close();
+                    } catch (IOException ignored) {
+                        // closing a pipe's write side only marks it closed
+                    }
+                }
+            });
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b < 0) atEnd();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n < 0) atEnd();
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+
+        private void atEnd() throws IOException {
+            if (finished) return;
+            throw new IOException(problem(), failure.get());
+        }
+
+        String problem() {
+            Throwable t = failure.get();
+            String why = t == null ? "the writer stopped" : t.getMessage() == null ? t.toString() : t.getMessage();
+            return "the layer was not written completely: " + why;
+        }
+
+        /** Closes the reading side (a writer blocked on it fails) and waits for the writer to end. */
+        void abandon() {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // nothing to release
+            }
+            try {
+                if (!writerThread.join(java.time.Duration.ofSeconds(30))) failure.compareAndSet(null,
+                        new IOException("the layer's writer did not end"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The container's settings as an image config; ports and volumes, which a container does not change, the image's. */
@@ -151,14 +254,6 @@ public final class ContainerCommit {
             controls.unpause(id);
         } catch (EngineException e) {
             // stopped, killed or unpaused by the user meanwhile
-        }
-    }
-
-    private static void closeQuietly(PipedInputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // nothing to release
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.engine.container;
 
 import dev.berth.sys.DirFd;
+import dev.berth.sys.Libc;
 import dev.berth.sys.SysException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,8 +77,10 @@ final class TreeTar {
             case DirFd.S_IFDIR -> addDirectory(dirfd, name, tarName);
             case DirFd.S_IFREG -> addFile(dirfd, name, tarName);
             case DirFd.S_IFLNK -> {
+                String target = readlinkIfStill(dirfd, name);
+                if (target == null) return;
                 var e = entry(tarName, TarConstants.LF_SYMLINK, st);
-                e.setLinkName(DirFd.readlink(dirfd, name));
+                e.setLinkName(target);
                 put(e);
             }
             case DirFd.S_IFCHR, DirFd.S_IFBLK, DirFd.S_IFIFO -> {
@@ -91,6 +94,19 @@ final class TreeTar {
                 put(e);
             }
             default -> { } // sockets
+        }
+    }
+
+    /**
+     * The target of the symlink {@code name}, or null if it went since it was seen (ENOENT) or is no symlink any more
+     * (EINVAL): a tree the container changes meanwhile is no reason to abort the whole walk.
+     */
+    static String readlinkIfStill(int dirfd, String name) throws SysException {
+        try {
+            return DirFd.readlink(dirfd, name);
+        } catch (SysException e) {
+            if (e.errno() == Libc.ENOENT || e.errno() == Libc.EINVAL) return null;
+            throw e;
         }
     }
 
@@ -110,7 +126,7 @@ final class TreeTar {
         try {
             fd = DirFd.openat2(dirfd, name, DirFd.O_RDONLY | DirFd.O_DIRECTORY | DirFd.O_NOFOLLOW, 0, BENEATH);
         } catch (SysException e) {
-            if (e.errno() == DirFd.ELOOP || e.errno() == DirFd.ENOTDIR || e.errno() == 2) return; // swapped or gone
+            if (e.errno() == DirFd.ELOOP || e.errno() == DirFd.ENOTDIR || e.errno() == Libc.ENOENT) return; // swapped or gone
             throw e;
         }
         try {
@@ -135,7 +151,7 @@ final class TreeTar {
         try {
             fd = DirFd.openat2(dirfd, name, DirFd.O_PATH | DirFd.O_NOFOLLOW, 0, BENEATH);
         } catch (SysException e) {
-            if (e.errno() == 2) return;
+            if (e.errno() == Libc.ENOENT) return; // gone since the listing
             throw e;
         }
         try {

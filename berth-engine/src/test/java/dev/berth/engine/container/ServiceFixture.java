@@ -68,7 +68,8 @@ final class ServiceFixture {
         }
     }
 
-    private static final class OneImage implements ImageService {
+    /** An image service with {@link #BUSYBOX} alone, which neither imports, tags nor removes. */
+    static class OneImage implements ImageService {
         @Override
         public Image resolve(String nameOrId) {
             if (nameOrId.equals("busybox") || nameOrId.equals(BUSYBOX.id())) return BUSYBOX;

@@ -109,4 +109,18 @@ class TreeTarTest {
                 Map.entry("only-mounts/", "d"), Map.entry("only-mounts/etc/", "d"),
                 Map.entry("opaque/", "d"), Map.entry("opaque/.wh..wh..opq", "f:"));
     }
+
+    @Test
+    void aSymlinkThatWentOrChangedSinceTheListing_isSkipped_notAnError(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("file"), "x");
+        Files.createSymbolicLink(tmp.resolve("link"), Path.of("file"));
+        int fd = DirFd.open(tmp.toString(), DirFd.O_PATH | DirFd.O_DIRECTORY);
+        try {
+            assertThat(TreeTar.readlinkIfStill(fd, "link")).isEqualTo("file");
+            assertThat(TreeTar.readlinkIfStill(fd, "gone")).isNull(); // ENOENT
+            assertThat(TreeTar.readlinkIfStill(fd, "file")).isNull(); // EINVAL: no symlink any more
+        } finally {
+            DirFd.close(fd);
+        }
+    }
 }
