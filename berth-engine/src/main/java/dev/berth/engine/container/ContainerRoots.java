@@ -9,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A container's root filesystem as a directory descriptor, for the file operations (cp, export, commit) that read or
@@ -21,9 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The descriptor is the only way in: whatever a container path names is resolved by the kernel inside it (see
  * {@link DirFd}). It stays valid if the container stops meanwhile, since its rootfs is then detached lazily.
  *
- * <p>Operations on one stopped container are serialized, so its layer is never mounted twice by them; a start of the
- * container during such an operation mounts the same upper directory a second time, which overlayfs allows (Docker
- * holds the container's lock instead).
+ * <p>Operations on one stopped container are serialized, so its layer is never mounted twice by them, and its
+ * removal waits for them (the container's root lock, {@link ContainerService#holdRoot}): a layer still mounted here
+ * could not be removed. A start of the container during such an operation mounts the same upper directory a second
+ * time, which overlayfs allows (Docker holds the container's lock instead).
  */
 public final class ContainerRoots {
     private final ContainerService containers;
@@ -31,7 +30,6 @@ public final class ContainerRoots {
     private final RootfsMounter mounter;
     private final Path bundleRoot;
     private final Path scratch;
-    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /** What to do with an open root: {@code rootFd} is an O_PATH descriptor of its top directory. */
     @FunctionalInterface
@@ -74,17 +72,22 @@ public final class ContainerRoots {
                 int fd = openIfMounted(live);
                 if (fd >= 0) return run(c, fd, action);
             }
-            var lock = locks.computeIfAbsent(c.id(), k -> new ReentrantLock());
-            lock.lock();
-            try {
+            try (var hold = containers.holdRoot(c.id())) {
+                c = current(c.id(), idOrName); // removed while this waited
                 int fd = openIfMounted(live); // started meanwhile
                 if (fd >= 0) return run(c, fd, action);
                 return withPrivateMount(c, action);
-            } finally {
-                lock.unlock();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private Container current(String id, String asked) {
+        try {
+            return containers.get(id);
+        } catch (EngineException.NotFound e) {
+            throw ContainerIndex.noSuch(asked);
         }
     }
 

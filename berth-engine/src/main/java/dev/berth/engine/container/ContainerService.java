@@ -575,6 +575,13 @@ public final class ContainerService {
 
     public void remove(String idOrName, boolean force) {
         Container c = index.find(idOrName);
+        // After any file operation on its privately mounted root: its layer cannot go while that is mounted.
+        try (var hold = holdRoot(c.id())) {
+            removeHeld(c, idOrName, force);
+        }
+    }
+
+    private void removeHeld(Container c, String idOrName, boolean force) {
         var lock = index.lock(c.id());
         lock.lock();
         int exitCode;
@@ -591,9 +598,10 @@ public final class ContainerService {
             wasRunning = c.state().isRunning();
             restarts.forget(c.id());
             exitOnNext.remove(c.id());
+            ContainerState before = c.state();
             c = c.withState(c.state().withStatus(ContainerState.Status.REMOVING));
             saveAndIndex(c);
-            removeLocked(c);
+            removeLocked(c, before);
             exitCode = wasRunning ? 137 : c.state().exitCode();
         } finally {
             lock.unlock();
@@ -612,14 +620,86 @@ public final class ContainerService {
         waiters.removed(c.id(), exitCode);
     }
 
-    /** Removes everything of a container marked REMOVING; safe to repeat after a crash part-way through. */
-    private void removeLocked(Container c) {
-        runtime.delete(c.id(), true);
-        cleanupRun(c.id(), bundleRoot.resolve(c.id()), false);
-        if (ports != null) ports.forget(c.id());
-        layers.remove(c.id());
-        store.delete(c.id());
+    /**
+     * Removes everything of a container marked REMOVING; safe to repeat after a crash part-way through. A failure
+     * leaves no REMOVING behind (every later rm would be refused as "already in progress"): before anything of the
+     * container is gone, it gets its {@code before} state back; after, it is Docker's "dead", which rm removes.
+     * {@code before} is null when a restarted daemon finishes a removal.
+     */
+    private void removeLocked(Container c, ContainerState before) {
+        try {
+            runtime.delete(c.id(), true);
+            cleanupRun(c.id(), bundleRoot.resolve(c.id()), false);
+        } catch (RuntimeException e) {
+            if (before != null) removalFailed(c.withState(before), e);
+            throw e;
+        }
+        try {
+            if (ports != null) ports.forget(c.id());
+            layers.remove(c.id());
+            store.delete(c.id());
+        } catch (RuntimeException e) {
+            if (before != null) removalFailed(c.withState(before.withStatus(ContainerState.Status.DEAD)), e);
+            throw e;
+        }
         index.remove(c);
+    }
+
+    private void removalFailed(Container now, RuntimeException cause) {
+        index.put(now);
+        try {
+            store.save(now);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            log.warn("recording the failed removal of {}: {}", now.id(), e.getMessage());
+        }
+    }
+
+    /** Per container: taken by a file operation on its privately mounted root, and by its removal. */
+    private final java.util.concurrent.ConcurrentHashMap<String, RootLock> rootLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final class RootLock {
+        final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        int users; // changed only inside the map's compute, so the entry goes with its last user
+    }
+
+    /** A held {@link #holdRoot}; closing it releases it. */
+    interface RootHold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Waits for and holds the container's root lock: while a file operation holds it, the container's layer is
+     * mounted where removal cannot unmount it, so removal takes it too and waits. Not the container's lock, which
+     * such an operation (a long cp or export) must not keep from stop, start and the others.
+     */
+    RootHold holdRoot(String id) {
+        RootLock l = rootLocks.compute(id, (k, v) -> {
+            RootLock r = v == null ? new RootLock() : v;
+            r.users++;
+            return r;
+        });
+        try {
+            l.lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            release(id);
+            Thread.currentThread().interrupt();
+            throw EngineException.failure("interrupted while waiting for a file operation on container %s", id);
+        }
+        return () -> {
+            l.lock.unlock();
+            release(id);
+        };
+    }
+
+    private void release(String id) {
+        rootLocks.computeIfPresent(id, (k, v) -> --v.users == 0 ? null : v);
+    }
+
+    /** Tests: how many containers have a root lock entry. */
+    int rootLockEntries() {
+        return rootLocks.size();
     }
 
     /**
@@ -792,7 +872,7 @@ public final class ContainerService {
         var lock = index.lock(c.id());
         lock.lock();
         try {
-            removeLocked(c);
+            removeLocked(c, null);
         } finally {
             lock.unlock();
         }

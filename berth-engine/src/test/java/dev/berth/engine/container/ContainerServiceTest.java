@@ -382,4 +382,46 @@ class ContainerServiceTest {
         while (!f.service.list().isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
         assertThat(f.service.list()).isEmpty();
     }
+
+    @Test
+    void remove_waitsForAFileOperationOnThePrivatelyMountedRoot_andDropsTheLock() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("cp", ServiceFixture.spec(List.of("true")));
+        var hold = f.service.holdRoot(c.id());
+        var removal = Thread.ofVirtual().start(() -> f.service.remove("cp", false));
+        Thread.sleep(200);
+        assertThat(removal.isAlive()).isTrue();
+        assertThat(f.service.get("cp").state().status()).isEqualTo(ContainerState.Status.CREATED);
+        hold.close();
+        assertThat(removal.join(java.time.Duration.ofSeconds(5))).isTrue();
+        assertThat(f.service.list()).isEmpty();
+        assertThat(f.service.rootLockEntries()).isZero();
+    }
+
+    @Test
+    void remove_thatFailsBeforeAnythingIsGone_leavesTheContainerAsItWas() {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("rf", ServiceFixture.spec(List.of("true")));
+        f.mounts.failUnmount = new IllegalStateException("umount: busy");
+        assertThatThrownBy(() -> f.service.remove("rf", false)).hasMessage("umount: busy");
+        assertThat(f.service.get("rf").state().status()).isEqualTo(ContainerState.Status.CREATED);
+        assertThat(f.store.loadAll()).singleElement()
+                .satisfies(saved -> assertThat(saved.state().status()).isEqualTo(ContainerState.Status.CREATED));
+        f.service.remove("rf", false); // and a second rm does it
+        assertThat(f.service.list()).isEmpty();
+        assertThat(f.actions(c.id())).containsExactly("create", "destroy");
+    }
+
+    @Test
+    void remove_thatFailsRemovingTheLayer_leavesItDead_andRmAgainRemovesIt() {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("rd", ServiceFixture.spec(List.of("true")));
+        f.layers.failRemove = EngineException.failure("cannot remove the layer of %s: still mounted", c.id());
+        assertThatThrownBy(() -> f.service.remove("rd", false)).hasMessageContaining("still mounted");
+        assertThat(f.service.get("rd").state().status()).isEqualTo(ContainerState.Status.DEAD);
+        assertThatThrownBy(() -> f.service.start("rd")).isInstanceOf(EngineException.Conflict.class);
+        f.service.remove("rd", false);
+        assertThat(f.service.list()).isEmpty();
+        assertThat(f.store.loadAll()).isEmpty();
+    }
 }

@@ -28,11 +28,14 @@ final class ServiceFixture {
     final List<Event> events = new CopyOnWriteArrayList<>();
     final ContainerStore store;
     final Path root;
+    final DataLayers layers;
+    final NoMounts mounts = new NoMounts();
     ContainerService service;
 
     ServiceFixture(Path root) {
         this.root = root;
         this.store = new ContainerStore(root.resolve("containers"));
+        this.layers = new DataLayers(root);
         this.service = newService();
     }
 
@@ -40,7 +43,7 @@ final class ServiceFixture {
     ContainerService newService() {
         var bus = new EventBus();
         bus.subscribe(events::add);
-        return new ContainerService(store, new OneImage(), new DataLayers(root), runtime, new NoMounts(),
+        return new ContainerService(store, new OneImage(), layers, runtime, mounts,
                 new NoBundle(), bus, root.resolve("bundles"));
     }
 
@@ -97,7 +100,15 @@ final class ServiceFixture {
         }
     }
 
-    private record DataLayers(Path root) implements LayerStore {
+    /** Layers as data; {@link #failRemove} makes the next removal of one fail. */
+    static final class DataLayers implements LayerStore {
+        private final Path root;
+        volatile RuntimeException failRemove;
+
+        DataLayers(Path root) {
+            this.root = root;
+        }
+
         @Override
         public Mount prepare(String containerId, String chainId) {
             return mountFor(containerId);
@@ -109,7 +120,11 @@ final class ServiceFixture {
         }
 
         @Override
-        public void remove(String containerId) { }
+        public void remove(String containerId) {
+            RuntimeException e = failRemove;
+            failRemove = null;
+            if (e != null) throw e;
+        }
 
         @Override
         public long writableSize(String containerId) {
@@ -117,12 +132,19 @@ final class ServiceFixture {
         }
     }
 
-    private static final class NoMounts implements RootfsMounter {
+    /** Mounts nothing; {@link #failUnmount} makes the next unmount fail. */
+    static final class NoMounts implements RootfsMounter {
+        volatile RuntimeException failUnmount;
+
         @Override
         public void mount(LayerStore.Mount mount, Path target) { }
 
         @Override
-        public void unmount(Path target) { }
+        public void unmount(Path target) {
+            RuntimeException e = failUnmount;
+            failUnmount = null;
+            if (e != null) throw e;
+        }
     }
 
     private static final class NoBundle extends BundleBuilder {
