@@ -135,11 +135,11 @@ public final class ContainerService {
     public Container create(String requestedName, ContainerSpec spec) {
         if (spec.image() == null || spec.image().isBlank()) throw EngineException.invalid("config cannot be empty in order to create a container");
         RestartPolicies.validate(spec.host().restartPolicy(), spec.host().autoRemove());
+        checkNetworkMode(spec.host().networkMode());
         spec = spec.withHost(spec.host().withLimits(spec.host().limits().forCreate()));
         Image image = images.resolve(spec.image());
         ContainerConfig config = ContainerDefaults.merge(spec, image);
         if (config.args().isEmpty()) throw EngineException.invalid("No command specified");
-        checkNetworkMode(spec.host().networkMode());
         String id = Ids.random();
         String name;
         if (requestedName == null || requestedName.isEmpty()) {
@@ -167,24 +167,32 @@ public final class ContainerService {
     }
 
     /**
-     * Refuses a network mode the container could not have, before anything of it exists: the built-in networks
-     * (default, bridge, host, none) are the only ones, so another name is dockerd's 404 "network x not found".
-     * {@code container:<id>} (another container's network namespace) is not supported yet: 404 for a container that
-     * does not exist, as dockerd answers, else 400.
+     * dockerd's create-time check of a network mode: {@code container:} without a container is a 400. A network
+     * that does not exist is accepted here, as dockerd does (it might be created before the start), and refused by
+     * the start ({@link #requireNetwork}); a 404 from create would make the Docker CLI try to pull the image.
+     * {@code container:<id>} (another container's network namespace) is not supported yet: a 400 now rather than a
+     * container that would run without it.
      */
-    private void checkNetworkMode(String mode) {
+    private static void checkNetworkMode(String mode) {
+        if (mode == null || !(mode.equals("container") || mode.startsWith("container:"))) return;
+        if (mode.length() <= "container:".length()) {
+            throw EngineException.invalid("invalid network mode: invalid container format container:<name|id>");
+        }
+        throw EngineException.invalid("network mode %s is not supported yet: only default, bridge, host and none", mode);
+    }
+
+    /**
+     * The start's check that the container's network exists: the built-in ones (default, bridge, host, none) are the
+     * only ones, so another is dockerd's 404 "failed to set up container networking: network x not found", and the
+     * container stays as it was, with that error.
+     */
+    private static void requireNetwork(Container c) {
+        String mode = c.spec().host().networkMode();
         if (mode == null || mode.isEmpty()) return;
         switch (mode) {
-            case "default", "bridge", "host", "none" -> { return; }
-            default -> { }
+            case "default", "bridge", "host", "none" -> { }
+            default -> throw EngineException.notFound("failed to set up container networking: network %s not found", mode);
         }
-        if (mode.startsWith("container:")) {
-            String other = mode.substring("container:".length());
-            if (other.isEmpty()) throw EngineException.invalid("Invalid network mode: invalid container format container:<name|id>");
-            index.find(other); // NotFound: "No such container: <other>"
-            throw EngineException.invalid("network mode %s is not supported yet: only default, bridge, host and none", mode);
-        }
-        throw EngineException.notFound("network %s not found", mode);
     }
 
     private boolean tryReserve(String name, String id) {
@@ -241,6 +249,7 @@ public final class ContainerService {
         exitOnNext.remove(id);
         waiters.arm(id);
         try {
+            requireNetwork(c);
             Files.createDirectories(rootfs);
             mounter.mount(layers.mountFor(id), rootfs);
             boolean hostNet = "host".equals(c.spec().host().networkMode());

@@ -313,31 +313,38 @@ class ContainerServiceTest {
     }
 
     @Test
-    void create_refusesANetworkThatDoesNotExist_leavingNothingBehind() {
+    void aNetworkThatDoesNotExist_isAcceptedByCreate_andRefusedByStart_asDockerd() {
         var f = new ServiceFixture(tmp);
         for (String ok : new String[] {"", "default", "bridge", "host", "none"}) {
-            f.service.create(null, ServiceFixture.spec(List.of("true"), network(ok)));
+            f.service.start(f.service.create(null, ServiceFixture.spec(List.of("sleep", "9"), network(ok))).id());
         }
+        var c = f.service.create("nonet", ServiceFixture.spec(List.of("true"), network("nosuch")));
+        assertThatThrownBy(() -> f.service.start("nonet")).isInstanceOf(EngineException.NotFound.class)
+                .hasMessage("failed to set up container networking: network nosuch not found");
+        var after = f.service.get("nonet");
+        assertThat(after.state().status()).isEqualTo(ContainerState.Status.CREATED);
+        assertThat(after.state().error()).isEqualTo("failed to set up container networking: network nosuch not found");
+        assertThat(f.runtime.calls).noneMatch(call -> call.equals("create " + c.id()));
+        assertThat(f.actions(c.id())).containsExactly("create");
+    }
+
+    @Test
+    void create_refusesContainerNetworkModes() {
+        var f = new ServiceFixture(tmp);
+        f.service.create("other", ServiceFixture.spec(List.of("true")));
         int before = f.service.list().size();
-        int events = f.events.size();
-        assertThatThrownBy(() -> f.service.create("n1", ServiceFixture.spec(List.of("true"), network("nosuch"))))
-                .isInstanceOf(EngineException.NotFound.class).hasMessage("network nosuch not found");
-        assertThatThrownBy(() -> f.service.create("n2", ServiceFixture.spec(List.of("true"), network("container:nosuch"))))
-                .isInstanceOf(EngineException.NotFound.class).hasMessage("No such container: nosuch");
-        assertThatThrownBy(() -> f.service.create("n3", ServiceFixture.spec(List.of("true"), network("container:"))))
-                .isInstanceOf(EngineException.InvalidArgument.class)
-                .hasMessage("Invalid network mode: invalid container format container:<name|id>");
-        var other = f.service.create("other", ServiceFixture.spec(List.of("true")));
-        assertThatThrownBy(() -> f.service.create("n4", ServiceFixture.spec(List.of("true"), network("container:other"))))
-                .isInstanceOf(EngineException.InvalidArgument.class)
-                .hasMessageContaining("network mode container:other is not supported yet");
-        assertThat(f.service.list()).hasSize(before + 1);
-        assertThat(f.events).hasSize(events + 1);
-        assertThat(f.store.loadAll()).hasSize(before + 1);
-        for (String name : new String[] {"n1", "n2", "n3", "n4"}) { // the names were not kept either
-            f.service.create(name, ServiceFixture.spec(List.of("true")));
+        for (String bad : new String[] {"container", "container:"}) {
+            assertThatThrownBy(() -> f.service.create(null, ServiceFixture.spec(List.of("true"), network(bad))))
+                    .isInstanceOf(EngineException.InvalidArgument.class)
+                    .hasMessage("invalid network mode: invalid container format container:<name|id>");
         }
-        assertThat(other.id()).isNotEmpty();
+        for (String unsupported : new String[] {"container:other", "container:nosuch"}) {
+            assertThatThrownBy(() -> f.service.create("nn", ServiceFixture.spec(List.of("true"), network(unsupported))))
+                    .isInstanceOf(EngineException.InvalidArgument.class)
+                    .hasMessage("network mode " + unsupported + " is not supported yet: only default, bridge, host and none");
+        }
+        assertThat(f.service.list()).hasSize(before);
+        f.service.create("nn", ServiceFixture.spec(List.of("true"))); // the name was not kept
     }
 
     @Test
