@@ -91,12 +91,13 @@ public final class Daemon implements AutoCloseable {
 
             var router = new Router();
             var volumesHandler = new VolumesHandler(volumes, mounts);
-            new SystemHandler(containers, images, new SystemHandler.SystemFacts(cfg.dataRoot(), cfg.execRoot(),
-                    cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot()))).withVolumes(volumesHandler::diskUsage)
-                    .register(router);
-            new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")), events)
+            var containersHandler = new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")))
                     .withPorts(new ContainerPorts(ports, images))
-                    .withVolumes(new ContainerVolumes(mounts, images, id -> containers.get(id).id())).register(router);
+                    .withVolumes(new ContainerVolumes(mounts, images, id -> containers.get(id).id()));
+            containersHandler.register(router);
+            new SystemHandler(containers, images, new SystemHandler.SystemFacts(cfg.dataRoot(), cfg.execRoot(),
+                    cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot())))
+                    .withVolumes(volumesHandler::diskUsage).withPsRowDetails(containersHandler::decorateRow).register(router);
             volumesHandler.register(router);
             new ContainerControlsHandler(controls).register(router);
             new ImagesHandler(images, containers, events).register(router);

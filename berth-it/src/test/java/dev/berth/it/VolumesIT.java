@@ -53,6 +53,20 @@ class VolumesIT {
     }
 
     @Test
+    void sizesAndVolumeCounts_inPsAndSystemDf() throws Exception {
+        var run = daemon.docker("run", "--name", "sized", "-v", "sizedvol:/data", "busybox", "sh", "-c", "echo x > /data/f; echo y > /f");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        // ps -s shows the writable layer and, in brackets, the whole filesystem (layer plus image) as Docker's does.
+        assertThat(daemon.docker("ps", "-a", "-s", "--filter", "name=sized", "--format", "{{.Size}}").out())
+                .matches("\\d+(\\.\\d+)?k?B \\(virtual \\d+(\\.\\d+)?[kM]B\\)\n");
+        // system df -v counts the container's local volume.
+        assertThat(daemon.docker("system", "df", "-v").out()).containsPattern("(?m)^[0-9a-f]{12} +busybox +\"[^\"]*\" +1 +.* sized$");
+        assertThat(daemon.request("GET", "/system/df", null)).contains("\"Mounts\":[{").contains("\"Name\":\"sizedvol\"");
+        assertThat(daemon.docker("rm", "-v", "sized").exit()).isZero();
+        assertThat(daemon.docker("volume", "rm", "sizedvol").exit()).isZero();
+    }
+
+    @Test
     void newVolume_isFilledFromTheImage_unlessNocopy() throws Exception {
         var r = daemon.berth("run", "--rm", "-v", "etccopy:/etc", "busybox", "cat", "/etc/group");
         assertThat(r.exit()).as(r.toString()).isZero();

@@ -61,4 +61,9 @@ public final class ContainerListing {
                 containers.logPath(c.id()), Map.of("UpperDir", layer.resolve("upper").toString(), "WorkDir", layer.resolve("work").toString()),
                 containers.bridgeLease(c.id()).orElse(null));
     }
+
+    /** The size of the image's layers, for ps -s's "(virtual ...)". */
+    Long imageSize(String imageId) {
+        return ContainerViews.imageSize(images, imageId);
+    }
 }

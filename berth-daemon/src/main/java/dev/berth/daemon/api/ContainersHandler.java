@@ -12,7 +12,6 @@ import dev.berth.engine.container.AttachHub;
 import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.ContainerService.WaitCondition;
-import dev.berth.engine.events.EventBus;
 import dev.berth.engine.logs.LogEntry;
 import dev.berth.engine.logs.LogQuery;
 import dev.berth.runtime.AttachConnection;
@@ -31,14 +30,12 @@ public final class ContainersHandler {
 
     private final ContainerService containers;
     private final ContainerListing listing;
-    private final EventBus events;
     /** Volumes and mounts (issue #6); null in handlers built without them. */
     private volatile ContainerVolumes volumes;
 
-    public ContainersHandler(ContainerService containers, ContainerListing listing, EventBus events) {
+    public ContainersHandler(ContainerService containers, ContainerListing listing) {
         this.containers = containers;
         this.listing = listing;
-        this.events = events;
     }
 
     /** Published ports (issue #5); null in handlers built without them. */
@@ -115,7 +112,8 @@ public final class ContainersHandler {
                 .sorted(Comparator.comparing(Container::created).reversed())
                 .limit(limit != null && limit > 0 ? limit : Long.MAX_VALUE)
                 .toList();
-        var summaries = rows.stream().map(c -> ContainerViews.summary(c, size ? containers.sizeRw(c.id()) : null)).toList();
+        var summaries = rows.stream().map(c -> ContainerViews.summary(c, size ? containers.sizeRw(c.id()) : null,
+                size ? listing.imageSize(c.imageId()) : null)).toList();
         if (volumes == null && ports == null) {
             ex.json(200, summaries);
             return;
@@ -123,15 +121,16 @@ public final class ContainersHandler {
         var out = dev.berth.api.ApiJson.MAPPER.createArrayNode();
         for (int i = 0; i < rows.size(); i++) {
             tools.jackson.databind.node.ObjectNode tree = dev.berth.api.ApiJson.MAPPER.valueToTree(summaries.get(i));
-            if (ports != null) ports.decorateSummary(rows.get(i).id(), tree);
-            if (volumes == null) {
-                out.add(tree);
-                continue;
-            }
-            tree.set("Mounts", dev.berth.api.ApiJson.MAPPER.valueToTree(volumes.inspect(rows.get(i).id())));
+            decorateRow(rows.get(i).id(), tree);
             out.add(tree);
         }
         ex.json(200, out);
+    }
+
+    /** What a ps row has beyond the container's own record: its published ports and its mounts (system df uses it too). */
+    public void decorateRow(String id, tools.jackson.databind.node.ObjectNode row) {
+        if (ports != null) ports.decorateSummary(id, row);
+        if (volumes != null) row.set("Mounts", dev.berth.api.ApiJson.MAPPER.valueToTree(volumes.inspect(id)));
     }
 
     private void inspect(Exchange ex) {
