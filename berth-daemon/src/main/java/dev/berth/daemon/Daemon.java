@@ -102,7 +102,8 @@ public final class Daemon implements AutoCloseable {
             new ContainerControlsHandler(controls).register(router);
             new ImagesHandler(images, containers, events).register(router);
             new ContainerFilesHandler(
-                    new ContainerArchive(new ContainerRoots(containers, layers, mounter, bundles, cfg.execRoot().resolve("rootfs-ops"))),
+                    new ContainerArchive(new ContainerRoots(containers, layers, mounter, bundles, cfg.execRoot().resolve("rootfs-ops")))
+                            .withMounts(mounts, cfg.dataRoot().resolve("containers")),
                     new ContainerChanges(containers, layers),
                     new ContainerCommit(containers, images, layers, controls, events)).register(router);
             new ExecHandler(new ExecService(containers, runtime, events, bundles)).register(router);

@@ -92,7 +92,7 @@ public final class ContainerFilesHandler {
     private void read(Exchange ex) {
         archive.read(ex.param("id"), path(ex), stat -> {
             ex.header(STAT_HEADER, statHeader(stat));
-            return ex.stream(200, "application/x-tar");
+            return ex.bulkStream(200, "application/x-tar");
         });
     }
 
@@ -110,7 +110,7 @@ public final class ContainerFilesHandler {
     }
 
     private void export(Exchange ex) {
-        archive.export(ex.param("id"), () -> ex.stream(200, "application/x-tar"));
+        archive.export(ex.param("id"), () -> ex.bulkStream(200, "application/x-tar"));
     }
 
     private static String path(Exchange ex) {

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * bytes the decoder still holds are passed on, not lost (see LIBRARIES.md on Netty's hijack order).
  */
 public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
+    /** The JSON before a hijacked stream (exec start, attach) is small; more is refused up front. */
+    static final long MAX_HIJACK_BODY = 1 << 20;
+
     private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
 
     private final Router router;
@@ -81,6 +84,14 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         route = m.route();
+        if (route.hijack() && io.netty.handler.codec.http.HttpUtil.getContentLength(req, 0L) > MAX_HIJACK_BODY) {
+            // A hijack route is dispatched only once its body is in, and the body stream stops reading when full:
+            // an oversized body would stall the connection, so it is refused before it is read.
+            discarding = true;
+            route = null;
+            answerNow(ctx, req, v.path(), Map.of(), 400, "request body too large: at most " + MAX_HIJACK_BODY + " bytes");
+            return;
+        }
         exchange = new Exchange(ctx.channel(), req, v.version(), v.path(), m.params(), body, writability);
         log.debug("{} {}", req.method(), req.uri());
         if (!route.hijack()) dispatch(exchange, route);

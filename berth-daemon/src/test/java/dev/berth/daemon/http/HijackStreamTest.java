@@ -132,4 +132,28 @@ class HijackStreamTest {
         Path sock = serve();
         assertThat(readAll(sock, false)).isEqualTo(TOTAL);
     }
+
+    @Test
+    void anOversizedBodyOnAHijackRoute_isRefusedBeforeItIsRead() throws Exception {
+        Path sock = serve();
+        try (var ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            // A 2 GB Content-Length and no body: refused at once rather than waited for.
+            String req = "POST /v1.50/containers/x/attach HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 2147483648\r\n\r\n";
+            ch.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
+            var reply = new java.util.concurrent.CompletableFuture<String>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    ByteBuffer buf = ByteBuffer.allocate(4096);
+                    ch.read(buf);
+                    reply.complete(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    reply.completeExceptionally(e);
+                }
+            });
+            String head = reply.get(10, TimeUnit.SECONDS);
+            assertThat(head).startsWith("HTTP/1.1 400").contains("request body too large");
+        }
+    }
 }
