@@ -88,16 +88,21 @@ public final class ContainersHandler {
         ContainerCreateRequest req = dev.berth.api.ApiJson.MAPPER.treeToValue(raw, ContainerCreateRequest.class);
         var mountPoints = volumes == null ? null : volumes.check(raw);
         var bindings = ports == null ? null : ports.check(raw);
-        Container c = containers.create(ex.query("name"), ContainerViews.spec(req));
-        if (ports != null) ports.attach(c.id(), bindings);
-        if (volumes != null) {
-            try {
-                volumes.attach(c.id(), mountPoints, c.spec().host().autoRemove());
-            } catch (RuntimeException e) {
-                containers.remove(c.id(), true);
-                throw e;
+        var spec = ContainerViews.spec(req);
+        boolean autoRemove = spec.host().autoRemove();
+        Container c = containers.create(ex.query("name"), spec, new ContainerService.SideRecords() {
+            @Override
+            public void write(String id) {
+                if (ports != null) ports.attach(id, bindings);
+                if (volumes != null) volumes.attach(id, mountPoints, autoRemove);
             }
-        }
+
+            @Override
+            public void discard(String id) {
+                if (volumes != null) volumes.discard(id);
+                if (ports != null) ports.discard(id);
+            }
+        });
         ex.json(201, new IdResponse(c.id(), List.of()));
     }
 

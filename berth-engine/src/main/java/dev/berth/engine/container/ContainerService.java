@@ -132,7 +132,30 @@ public final class ContainerService {
 
     // ---- create ------------------------------------------------------------------------------------------
 
+    /**
+     * What a create writes beside the container record (its mounts, its published ports). These are written before
+     * the record, which is the create's commit point: a crash in between leaves side records of a container that
+     * does not exist, which the next start-up drops ({@link #restore} for the ports, the mounts' own
+     * {@code retainOnly}), never a container without its mounts.
+     */
+    public interface SideRecords {
+        SideRecords NONE = new SideRecords() {
+            @Override public void write(String containerId) { }
+            @Override public void discard(String containerId) { }
+        };
+
+        /** Writes the records of the new container {@code containerId}; throws to refuse the create. */
+        void write(String containerId);
+
+        /** Undoes {@link #write} (or what of it was done) when the create fails after it. */
+        void discard(String containerId);
+    }
+
     public Container create(String requestedName, ContainerSpec spec) {
+        return create(requestedName, spec, SideRecords.NONE);
+    }
+
+    public Container create(String requestedName, ContainerSpec spec, SideRecords side) {
         if (spec.image() == null || spec.image().isBlank()) throw EngineException.invalid("config cannot be empty in order to create a container");
         RestartPolicies.validate(spec.host().restartPolicy(), spec.host().autoRemove());
         checkNetworkMode(spec.host().networkMode());
@@ -152,18 +175,30 @@ public final class ContainerService {
         }
         var c = new Container(id, name, Instant.now(), spec.image(), image.id(), image.chainId(), spec,
                 config.hostname() == null ? withHostname(config, Ids.shortId(id)) : config, ContainerState.created());
+        // The writable layer and the side records first, the record last: a container exists only once all of it does.
         try {
-            store.save(c);
             layers.prepare(id, image.chainId());
+            side.write(id);
+            store.save(c);
         } catch (RuntimeException e) {
+            undoCreate(id, side, e);
             index.releaseName(name, id);
-            store.delete(id);
             throw e;
         }
         index.put(c);
         hubs.put(id, new AttachHub(id));
         events.publish("container", "create", id, Map.of("name", name, "image", spec.image()));
         return c;
+    }
+
+    private void undoCreate(String id, SideRecords side, RuntimeException cause) {
+        for (Runnable undo : List.<Runnable>of(() -> side.discard(id), () -> store.delete(id), () -> layers.remove(id))) {
+            try {
+                undo.run();
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
     }
 
     /**
@@ -873,6 +908,22 @@ public final class ContainerService {
                 runtime.delete(task, true);
             }
         }
+        dropWhatCreatesLeft(known);
+    }
+
+    /** A create cut short before its record was written leaves a writable layer and side records: none is a container. */
+    private void dropWhatCreatesLeft(java.util.Set<String> known) {
+        for (String id : layers.containerLayers()) {
+            if (known.contains(id)) continue;
+            log.warn("removing the writable layer of {}: no container record (interrupted create)", id);
+            try {
+                layers.remove(id);
+            } catch (RuntimeException e) {
+                log.error("removing the writable layer of {}: {}", id, e.getMessage());
+            }
+        }
+        var p = ports;
+        if (p != null) p.retainOnly(known);
     }
 
     // package-private hooks for ContainerRestore
