@@ -28,7 +28,12 @@ public record ContainerCreateRequest(
         Map<String, String> labels,
         String stopSignal,
         Integer stopTimeout,
-        HostConfig hostConfig) {
+        HostConfig hostConfig,
+        HealthConfig healthcheck) {
+
+    /** {@code Healthcheck}: durations in nanoseconds; zero or missing means "not set". */
+    public record HealthConfig(List<String> test, Long interval, Long timeout, Long startPeriod, Long startInterval,
+                               Integer retries) {}
 
     /** The subset of HostConfig acted on so far; later issues add resources, mounts and ports. */
     public record HostConfig(

@@ -37,8 +37,15 @@ final class ContainerViews {
         return new ContainerSpec(r.image(), r.cmd() == null ? null : r.cmd().values(),
                 r.entrypoint() == null ? null : r.entrypoint().values(), r.env(), r.workingDir(), r.user(),
                 r.hostname(), r.domainname(), r.labels(), r.stopSignal(), r.stopTimeout(),
-                bool(r.tty()), bool(r.openStdin()), bool(r.stdinOnce()), host);
+                bool(r.tty()), bool(r.openStdin()), bool(r.stdinOnce()), host, healthcheck(r.healthcheck()));
     }
+
+    private static dev.berth.image.Healthcheck healthcheck(ContainerCreateRequest.HealthConfig h) {
+        if (h == null) return null;
+        return new dev.berth.image.Healthcheck(h.test(), orZero(h.interval()), orZero(h.timeout()),
+                orZero(h.startPeriod()), orZero(h.startInterval()), h.retries() == null ? 0 : h.retries());
+    }
+
 
     /** The resource limits and kernel settings of a HostConfig. */
     static Limits limits(ContainerCreateRequest.HostConfig h) {

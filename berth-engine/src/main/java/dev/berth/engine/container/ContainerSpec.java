@@ -23,11 +23,20 @@ public record ContainerSpec(
         boolean tty,
         boolean openStdin,
         boolean stdinOnce,
-        HostSettings host) {
+        HostSettings host,
+        dev.berth.image.Healthcheck healthcheck) {
+
+    /** Without a health check of its own (the image's applies). */
+    public ContainerSpec(String image, List<String> cmd, List<String> entrypoint, List<String> env, String workingDir,
+                         String user, String hostname, String domainname, Map<String, String> labels, String stopSignal,
+                         Integer stopTimeout, boolean tty, boolean openStdin, boolean stdinOnce, HostSettings host) {
+        this(image, cmd, entrypoint, env, workingDir, user, hostname, domainname, labels, stopSignal, stopTimeout, tty,
+                openStdin, stdinOnce, host, null);
+    }
 
     public ContainerSpec withHost(HostSettings h) {
         return new ContainerSpec(image, cmd, entrypoint, env, workingDir, user, hostname, domainname, labels,
-                stopSignal, stopTimeout, tty, openStdin, stdinOnce, h);
+                stopSignal, stopTimeout, tty, openStdin, stdinOnce, h, healthcheck);
     }
 
     /** The HostConfig part: how the container is run on this host. */
