@@ -60,7 +60,11 @@ public record ContainerCreateRequest(
             List<Ulimit> ulimits,
             Map<String, String> tmpfs,
             Map<String, String> sysctls,
-            List<DeviceMapping> devices) {}
+            List<DeviceMapping> devices,
+            LogConfig logConfig) {}
+
+    /** {@code HostConfig.LogConfig}: an empty Type means the daemon's default driver. */
+    public record LogConfig(String type, Map<String, String> config) {}
 
     /** {@code HostConfig.Ulimits[]}: {@code {"Name": "nofile", "Soft": 1024, "Hard": 2048}}. */
     public record Ulimit(String name, Long soft, Long hard) {}

@@ -48,6 +48,12 @@ final class ContainerOptions {
     @Option(names = "--stop-timeout", paramLabel = "int", description = "Timeout (in seconds) to stop a container")
     Integer stopTimeout;
 
+    @Option(names = "--log-driver", paramLabel = "string", description = "Logging driver for the container")
+    String logDriver;
+
+    @Option(names = "--log-opt", paramLabel = "list", description = "Log driver options")
+    List<String> logOpts = new ArrayList<>();
+
     @Option(names = "--health-cmd", paramLabel = "string", description = "Command to run to check health")
     String healthCmd;
 
@@ -209,6 +215,8 @@ final class ContainerOptions {
         if (!devices.isEmpty()) host.put("Devices", devices.stream().map(ContainerOptions::device).toList());
         if (!ulimits.isEmpty()) host.put("Ulimits", ulimits.stream().map(ContainerOptions::ulimit).toList());
         if (shmSize != null) host.put("ShmSize", Sizes.ramInBytes(shmSize, "--shm-size"));
+        host.put("LogConfig", Map.of("Type", logDriver == null ? "" : logDriver,
+                "Config", KeyValues.parse(logOpts, "--log-opt", true)));
         if (tty) {
             // Docker's CLI sends the terminal's size with the create, so the first prompt is already laid out right.
             int[] size = TerminalSession.currentSize();

@@ -188,6 +188,7 @@ public final class ContainersHandler {
         boolean stdout = ex.queryBool("stdout"), stderr = ex.queryBool("stderr");
         if (!stdout && !stderr) throw EngineException.invalid("Bad parameters: you must choose at least one stream");
         Container c = containers.get(ex.param("id"));
+        dev.berth.engine.logs.ContainerLogs.requireReadable(c.spec().host().logConfig());
         String tail = ex.query("tail");
         int tailN = tail == null || tail.isEmpty() || tail.equals("all") ? -1 : parseTail(tail);
         var query = new LogQuery(stdout, stderr, Timestamps.parseOrNull(ex.query("since")),

@@ -61,7 +61,17 @@ public final class ContainerService {
         this.bundles = bundles;
         this.events = events;
         this.bundleRoot = bundleRoot;
+        this.logs = new dev.berth.engine.logs.ContainerLogs(store::dir);
         runtime.exitListener(exit -> Thread.ofVirtual().start(() -> onExit(exit.id(), exit)));
+    }
+
+    private final dev.berth.engine.logs.ContainerLogs logs;
+    /** The daemon's {@code log-driver} and {@code log-opts}: the driver of a container whose create names none. */
+    private volatile dev.berth.engine.logs.LogConfig defaultLogConfig = dev.berth.engine.logs.LogConfig.DEFAULT;
+
+    /** Sets the daemon-wide logging driver; refused (as at dockerd's start) when it is not one berth has. */
+    public void defaultLogConfig(dev.berth.engine.logs.LogConfig c) {
+        this.defaultLogConfig = c.validated();
     }
 
     /** The default bridge network, or null when the daemon runs without one (then only none and host). */
@@ -126,8 +136,14 @@ public final class ContainerService {
         return layers.writableSize(id);
     }
 
-    public Path logPath(String id) {
-        return store.dir(id).resolve("container.log");
+    /** The directory of the container's own files (its record, logs, hosts, resolv.conf). */
+    public Path containerDir(String id) {
+        return store.dir(id);
+    }
+
+    /** The file inspect shows as LogPath (the json file for json-file), or null when the driver keeps none. */
+    public Path logPath(Container c) {
+        return logs.logPath(c.id(), c.spec().host().logConfig());
     }
 
     // ---- create ------------------------------------------------------------------------------------------
@@ -159,7 +175,8 @@ public final class ContainerService {
         if (spec.image() == null || spec.image().isBlank()) throw EngineException.invalid("config cannot be empty in order to create a container");
         RestartPolicies.validate(spec.host().restartPolicy(), spec.host().autoRemove());
         checkNetworkMode(spec.host().networkMode());
-        spec = spec.withHost(spec.host().withLimits(spec.host().limits().forCreate()));
+        spec = spec.withHost(spec.host().withLimits(spec.host().limits().forCreate())
+                .withLogConfig(logConfigForCreate(spec.host().logConfig())));
         Image image = images.resolve(spec.image());
         ContainerConfig config = ContainerDefaults.merge(spec, image);
         if (config.args().isEmpty()) throw EngineException.invalid("No command specified");
@@ -189,6 +206,15 @@ public final class ContainerService {
         hubs.put(id, new AttachHub(id));
         events.publish("container", "create", id, Map.of("name", name, "image", spec.image()));
         return c;
+    }
+
+    /** The driver the create names, checked, or the daemon's default; dockerd stores the default in the container too. */
+    private dev.berth.engine.logs.LogConfig logConfigForCreate(dev.berth.engine.logs.LogConfig asked) {
+        if (asked == null || asked.type() == null || asked.type().isEmpty()) {
+            var d = defaultLogConfig;
+            return asked == null || asked.config().isEmpty() ? d : new dev.berth.engine.logs.LogConfig(d.type(), asked.config()).validated();
+        }
+        return asked.validated();
     }
 
     private void undoCreate(String id, SideRecords side, RuntimeException cause) {
@@ -293,8 +319,7 @@ public final class ContainerService {
             var files = ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet,
                     lease == null ? null : lease.ip());
             bundles.write(c, bundle, rootfs, files);
-            Path logPath = logPath(id);
-            runtime.create(new Runtime.CreateRequest(id, bundle, logPath, c.config().tty(), c.config().openStdin(),
+            runtime.create(new Runtime.CreateRequest(id, bundle, logs.journal(id), c.config().tty(), c.config().openStdin(),
                     c.config().openStdin() && !c.config().stdinOnce()));
         } catch (IOException | RuntimeException e) {
             cleanupRun(id, bundle, true);
@@ -321,6 +346,7 @@ public final class ContainerService {
         }
         int pid = runtime.state(id).map(Runtime.TaskState::pid).orElse(0);
         saveAndIndex(c.withState(c.state().running(pid, Instant.now(), restarts)));
+        logs.running(id, c.spec().host().logConfig());
         events.publish("container", "start", id, attrs(c));
     }
 
@@ -356,6 +382,7 @@ public final class ContainerService {
             }
             deleteExitedTask(id);
             cleanupRun(id, bundleRoot.resolve(id), true);
+            logs.ended(id, c.spec().host().logConfig()); // all of the run's output is readable before its die
             boolean userStopped = exitOnNext.remove(id);
             restart = !userStopped && RestartPolicies.shouldRestart(c.spec().host().restartPolicy(), exit.code(),
                     c.state().manuallyStopped(), c.state().restartCount());
@@ -681,6 +708,7 @@ public final class ContainerService {
         }
         try {
             if (ports != null) ports.forget(c.id());
+            logs.removed(c.id());
             layers.remove(c.id());
             store.delete(c.id());
         } catch (RuntimeException e) {
@@ -809,7 +837,7 @@ public final class ContainerService {
     public void logs(String idOrName, LogQuery query, CriLogReader.Sink sink) throws IOException, InterruptedException {
         Container c = index.find(idOrName);
         String id = c.id();
-        CriLogReader.read(logPath(id), query, () -> {
+        logs.read(id, c.spec().host().logConfig(), query, () -> {
             Container now = index.get(id);
             return now != null && now.state().isRunning();
         }, sink);
@@ -929,6 +957,11 @@ public final class ContainerService {
 
     // package-private hooks for ContainerRestore
     Runtime runtime() { return runtime; }
+
+    /** Ships what a run wrote after the last daemon stopped shipping it (it ended while no daemon ran). */
+    void shipEndedRun(Container c) {
+        logs.ended(c.id(), c.spec().host().logConfig());
+    }
     void finishRemoval(Container c) {
         var lock = index.lock(c.id());
         lock.lock();
@@ -939,6 +972,7 @@ public final class ContainerService {
         }
     }
     void adopt(Container c) {
+        logs.running(c.id(), c.spec().host().logConfig());
         try {
             hubOf(c.id()).connect(runtime.attach(c.id()));
         } catch (RuntimeException e) {
@@ -951,6 +985,7 @@ public final class ContainerService {
         try {
             runtime.delete(c.id(), true);
             cleanupRun(c.id(), bundleRoot.resolve(c.id()), true);
+            logs.ended(c.id(), c.spec().host().logConfig());
             var s = c.state().exited(code, false, Instant.now());
             saveAndIndex(c.withState(new ContainerState(s.status(), 0, code, error, false, s.startedAt(), s.finishedAt(),
                     s.restartCount(), s.manuallyStopped())));

@@ -52,13 +52,26 @@ public record ContainerSpec(
             long shmSize,
             boolean init,
             TerminalSize consoleSize,
-            Limits limits) {
+            Limits limits,
+            dev.berth.engine.logs.LogConfig logConfig) {
 
         public static final HostSettings DEFAULT = new HostSettings(false, "default", RestartPolicy.NO, false, false,
                 List.of(), List.of(), List.of(), 0, false, null, Limits.NONE);
 
+        /**
+         * {@code logConfig} is null in a request that names no driver (the daemon's default applies at create) and in
+         * records written before logging drivers (their output is read from conmon's journal).
+         */
         public HostSettings {
             if (limits == null) limits = Limits.NONE; // records written before limits existed
+        }
+
+        /** Without a logging driver of its own. */
+        public HostSettings(boolean autoRemove, String networkMode, RestartPolicy restartPolicy, boolean privileged,
+                            boolean readonlyRootfs, List<String> capAdd, List<String> capDrop, List<String> securityOpt,
+                            long shmSize, boolean init, TerminalSize consoleSize, Limits limits) {
+            this(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop, securityOpt,
+                    shmSize, init, consoleSize, limits, null);
         }
 
         /** Without resource limits. */
@@ -71,12 +84,17 @@ public record ContainerSpec(
 
         public HostSettings withLimits(Limits l) {
             return new HostSettings(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop,
-                    securityOpt, shmSize, init, consoleSize, l);
+                    securityOpt, shmSize, init, consoleSize, l, logConfig);
+        }
+
+        public HostSettings withLogConfig(dev.berth.engine.logs.LogConfig c) {
+            return new HostSettings(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop,
+                    securityOpt, shmSize, init, consoleSize, limits, c);
         }
 
         public HostSettings withRestartPolicy(RestartPolicy p) {
             return new HostSettings(autoRemove, networkMode, p, privileged, readonlyRootfs, capAdd, capDrop,
-                    securityOpt, shmSize, init, consoleSize, limits);
+                    securityOpt, shmSize, init, consoleSize, limits, logConfig);
         }
     }
 
