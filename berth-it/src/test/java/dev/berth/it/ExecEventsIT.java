@@ -113,10 +113,11 @@ class ExecEventsIT {
     @Test
     void events_aListenerStartedBefore_seesTheContainersLife() throws Exception {
         // --since: the bus replays what happened since t0 to a listener that subscribes late, so the listener cannot
-        // miss the start however slowly it connects; --until: it ends by itself should the awaited events never come.
+        // miss the start however slowly it connects; --until: it ends by itself should the awaited events never come
+        // (a minute: on a loaded 2-core machine the run, exec, kill and rm took more than 15 s).
         Instant t0 = Instant.now();
         var pb = new ProcessBuilder(TestDaemon.dockerCommand("events", "--since", since(t0),
-                "--until", Long.toString(t0.getEpochSecond() + 15), "--filter", "container=evx", "--format", "{{.Action}}"));
+                "--until", Long.toString(t0.getEpochSecond() + 60), "--filter", "container=evx", "--format", "{{.Action}}"));
         pb.environment().putAll(daemon.dockerEnv());
         Process listener = pb.start();
         try {
