@@ -41,6 +41,7 @@ final class TreeTar {
     private final TarWriter tar;
     private final boolean overlayLayer;
     private final Map<String, String> inodes = new HashMap<>();
+    private Map<String, java.nio.file.Path> mounts = Map.of();
     private final byte[] buffer = new byte[64 * 1024];
 
     TreeTar(OutputStream out) {
@@ -59,10 +60,43 @@ final class TreeTar {
     }
 
     /**
+     * Serves these tar names (no trailing slash) from host paths instead of the tree: the mounts a container sees
+     * there (volumes, binds, the engine's {@code /etc} files), which the tree walked from the host hides.
+     */
+    TreeTar withMounts(Map<String, java.nio.file.Path> byTarName) {
+        this.mounts = Map.copyOf(byTarName);
+        return this;
+    }
+
+    /**
      * Adds {@code name} in the directory {@code dirfd} (and, for a directory, everything below it) under the tar name
      * {@code tarName}; "." names {@code dirfd} itself. A missing name is skipped.
      */
     void add(int dirfd, String name, String tarName) throws IOException {
+        java.nio.file.Path mounted = mounts.isEmpty() ? null : mounts.get(tarName.length() > 1 ? tarName.replaceAll("/+$", "") : tarName);
+        if (mounted != null && addMounted(mounted, tarName)) return;
+        addEntry(dirfd, name, tarName);
+    }
+
+    /** Adds the mount's source under {@code tarName}; false if the source is gone (the tree's entry goes instead). */
+    private boolean addMounted(java.nio.file.Path source, String tarName) throws IOException {
+        java.nio.file.Path real;
+        try {
+            real = source.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+        java.nio.file.Path parent = real.getParent();
+        int fd = DirFd.open(parent == null ? "/" : parent.toString(), DirFd.O_PATH | DirFd.O_DIRECTORY);
+        try {
+            addEntry(fd, parent == null ? "." : real.getFileName().toString(), tarName);
+        } finally {
+            DirFd.close(fd);
+        }
+        return true;
+    }
+
+    private void addEntry(int dirfd, String name, String tarName) throws IOException {
         if (overlayLayer && ContainerChanges.INIT_PATHS.contains("/" + tarName.replaceAll("/+$", ""))) return;
         DirFd.Stat st = DirFd.statIfExists(dirfd, name);
         if (st == null) return;

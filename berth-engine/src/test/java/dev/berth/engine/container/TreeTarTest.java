@@ -110,6 +110,33 @@ class TreeTarTest {
                 Map.entry("opaque/", "d"), Map.entry("opaque/.wh..wh..opq", "f:"));
     }
 
+    @Test
+    void mountedNames_areReadFromTheMountsSource_notFromUnderneath(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Files.createDirectories(root.resolve("data"));
+        Files.writeString(root.resolve("data/hidden"), "under the mount");
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/hosts"), "layer's");
+        Path volume = Files.createDirectories(tmp.resolve("volume/sub"));
+        Files.writeString(volume.resolve("seen"), "volume's");
+        Path hosts = Files.writeString(tmp.resolve("hosts"), "engine's");
+
+        var bytes = new ByteArrayOutputStream();
+        int fd = DirFd.open(root.toString(), DirFd.O_PATH | DirFd.O_DIRECTORY);
+        try {
+            var tar = new TreeTar(bytes).withMounts(Map.of("/data", volume.getParent(), "/etc/hosts", hosts,
+                    "/gone", tmp.resolve("missing")));
+            tar.add(fd, ".", "/");
+            tar.finish();
+        } finally {
+            DirFd.close(fd);
+        }
+
+        assertThat(read(bytes.toByteArray())).containsExactly(
+                Map.entry("/", "d"), Map.entry("/data/", "d"), Map.entry("/data/sub/", "d"),
+                Map.entry("/data/sub/seen", "f:volume's"), Map.entry("/etc/", "d"), Map.entry("/etc/hosts", "f:engine's"));
+    }
+
     /** {@code setcap cap_setuid,cap_net_raw+ep}: revision 2, permitted bits 7 and 13 (a 0x80 byte: not UTF-8). */
     private static final byte[] CAP_V2 = java.util.HexFormat.of().parseHex("0100000280200000000000000000000000000000");
 
