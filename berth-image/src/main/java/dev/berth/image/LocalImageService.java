@@ -336,7 +336,8 @@ public final class LocalImageService implements ImageService {
                         .orElseThrow(() -> EngineException.failure("the config of image %s is missing or damaged", s.id()));
                 // Refuse now, before the first byte, if a layer's tar cannot be given back.
                 s.chainIds().forEach(layers::tarSize);
-                saved.add(new ImageArchiveWriter.SavedImage(s.id(), config, s.config().diffIds(), s.chainIds(), e.getValue()));
+                String parent = s.parent() != null && tags.containsKey(s.parent()) ? s.parent() : null;
+                saved.add(new ImageArchiveWriter.SavedImage(s.id(), config, s.config().diffIds(), s.chainIds(), e.getValue(), parent));
             }
         } finally {
             lock.readLock().unlock();
@@ -479,16 +480,20 @@ public final class LocalImageService implements ImageService {
                     parent = chainId;
                 }
             }
+            Map<String, String> parentOf = validParents(archived);
             for (var image : archived) {
                 if (images.containsKey(image.id())) continue;
-                if (!configs.put(image.config()).toString().equals(image.id())) throw new IllegalStateException("config digest changed");
+                String parent = parentOf.get(image.id());
                 added.add(image.id());
-                images.put(image.id(), new StoredImage(image.id(), ConfigFile.parse(image.config()), chainIds(image.diffIds()), null));
+                if (parent != null) parents.put(Digest.parse(image.id()), parent); // before the config, as a commit
+                if (!configs.put(image.config()).toString().equals(image.id())) throw new IllegalStateException("config digest changed");
+                images.put(image.id(), new StoredImage(image.id(), ConfigFile.parse(image.config()), chainIds(image.diffIds()), parent));
             }
         } catch (RuntimeException e) {
             for (String id : added) {
                 images.remove(id);
                 configs.delete(Digest.parse(id));
+                parents.delete(Digest.parse(id));
             }
             for (String chainId : committed.reversed()) {
                 if (!isLayerUsed(chainId, null)) layers.deleteLayer(chainId);
@@ -509,6 +514,28 @@ public final class LocalImageService implements ImageService {
             }
         }
         return messages;
+    }
+
+    /**
+     * The parents an archive names (manifest.json's "Parent", which docker save writes when it saves both), as dockerd
+     * takes them: the parent must be in the archive or stored, and its layers the bottom of the child's; else the
+     * load is refused.
+     */
+    private Map<String, String> validParents(List<ImageArchiveReader.ArchivedImage> archived) {
+        var diffIds = new HashMap<String, List<String>>();
+        images.values().forEach(i -> diffIds.put(i.id(), i.config().diffIds()));
+        archived.forEach(i -> diffIds.put(i.id(), i.diffIds()));
+        var out = new HashMap<String, String>();
+        for (var image : archived) {
+            if (image.parent() == null) continue;
+            List<String> parentLayers = diffIds.get(image.parent());
+            if (parentLayers == null || parentLayers.size() > image.diffIds().size()
+                    || !image.diffIds().subList(0, parentLayers.size()).equals(parentLayers)) {
+                throw EngineException.invalid("invalid archive: image %s is not a valid parent for %s", image.parent(), image.id());
+            }
+            out.put(image.id(), image.parent());
+        }
+        return out;
     }
 
     @Override

@@ -347,6 +347,49 @@ class LocalImageServiceTest {
     }
 
     @Test
+    void load_keepsTheParentAnArchiveNames_andRefusesOneThatIsNoParent() throws IOException {
+        Image base = importTar(Tars.single("base"), "base:1");
+        Image other = importTar(Tars.single("other"), "other:1");
+        Image child = commitOn(base, "child", "child:1");
+        byte[] good = archive(child, base.id(), base);
+        byte[] bad = archive(child, other.id(), other);
+        for (String name : List.of("child:1", "base:1", "other:1")) images.remove(name, false, false, UNUSED);
+        assertThat(images.list()).isEmpty();
+        List<String> emptyStore = storeFiles();
+
+        assertThatThrownBy(() -> images.load(new ByteArrayInputStream(bad)))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("is not a valid parent for " + child.id());
+        assertThat(storeFiles()).isEqualTo(emptyStore);
+
+        images.load(new ByteArrayInputStream(good));
+        assertThat(images.resolve("child:1").parent()).isEqualTo(base.id());
+    }
+
+    /** An archive of {@code child} naming {@code parentId} as its parent, with {@code alongside} saved too. */
+    private byte[] archive(Image child, String parentId, Image alongside) throws IOException {
+        var saved = new java.util.ArrayList<ImageArchiveWriter.SavedImage>();
+        for (Image i : List.of(child, alongside)) {
+            byte[] config = Files.readAllBytes(dataRoot.resolve("image/blobs/sha256").resolve(i.id().substring(7)));
+            saved.add(new ImageArchiveWriter.SavedImage(i.id(), config, i.layers(), LocalImageService.chainIds(i.layers()),
+                    List.of(ImageRef.parse(i.repoTags().getFirst())), i == child ? parentId : null));
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        ImageArchiveWriter.write(saved, new ImageArchiveWriter.Layers() {
+            @Override
+            public long tarSize(String chainId) {
+                return layers.tarSize(chainId);
+            }
+
+            @Override
+            public void writeTar(String chainId, java.io.OutputStream o) throws IOException {
+                layers.writeTar(chainId, o);
+            }
+        }, out);
+        return out.toByteArray();
+    }
+
+    @Test
     void startUp_dropsTheParentLinkOfACommitACrashCutShort() throws IOException {
         Image base = importTar(Tars.single("base"), "base:1");
         Files.writeString(dataRoot.resolve("image/parents").resolve("ab".repeat(32)), base.id());
