@@ -28,7 +28,12 @@ public record ContainerCreateRequest(
         Map<String, String> labels,
         String stopSignal,
         Integer stopTimeout,
-        HostConfig hostConfig) {
+        HostConfig hostConfig,
+        HealthConfig healthcheck) {
+
+    /** {@code Healthcheck}: durations in nanoseconds; zero or missing means "not set". */
+    public record HealthConfig(List<String> test, Long interval, Long timeout, Long startPeriod, Long startInterval,
+                               Integer retries) {}
 
     /** The subset of HostConfig acted on so far; later issues add resources, mounts and ports. */
     public record HostConfig(
@@ -55,7 +60,11 @@ public record ContainerCreateRequest(
             List<Ulimit> ulimits,
             Map<String, String> tmpfs,
             Map<String, String> sysctls,
-            List<DeviceMapping> devices) {}
+            List<DeviceMapping> devices,
+            LogConfig logConfig) {}
+
+    /** {@code HostConfig.LogConfig}: an empty Type means the daemon's default driver. */
+    public record LogConfig(String type, Map<String, String> config) {}
 
     /** {@code HostConfig.Ulimits[]}: {@code {"Name": "nofile", "Soft": 1024, "Hard": 2048}}. */
     public record Ulimit(String name, Long soft, Long hard) {}

@@ -48,6 +48,33 @@ final class ContainerOptions {
     @Option(names = "--stop-timeout", paramLabel = "int", description = "Timeout (in seconds) to stop a container")
     Integer stopTimeout;
 
+    @Option(names = "--log-driver", paramLabel = "string", description = "Logging driver for the container")
+    String logDriver;
+
+    @Option(names = "--log-opt", paramLabel = "list", description = "Log driver options")
+    List<String> logOpts = new ArrayList<>();
+
+    @Option(names = "--health-cmd", paramLabel = "string", description = "Command to run to check health")
+    String healthCmd;
+
+    @Option(names = "--health-interval", paramLabel = "duration", description = "Time between running the check (ms|s|m|h) (default 0s)")
+    String healthInterval;
+
+    @Option(names = "--health-timeout", paramLabel = "duration", description = "Maximum time to allow one check to run (ms|s|m|h) (default 0s)")
+    String healthTimeout;
+
+    @Option(names = "--health-start-period", paramLabel = "duration", description = "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)")
+    String healthStartPeriod;
+
+    @Option(names = "--health-start-interval", paramLabel = "duration", description = "Time between running the check during the start period (ms|s|m|h) (default 0s)")
+    String healthStartInterval;
+
+    @Option(names = "--health-retries", paramLabel = "int", description = "Consecutive failures needed to report unhealthy")
+    Integer healthRetries;
+
+    @Option(names = "--no-healthcheck", description = "Disable any container-specified HEALTHCHECK")
+    boolean noHealthcheck;
+
     @Option(names = {"--network", "--net"}, paramLabel = "network", description = "Connect a container to a network")
     String network;
 
@@ -108,6 +135,42 @@ final class ContainerOptions {
     @Option(names = "--shm-size", paramLabel = "bytes", description = "Size of /dev/shm")
     String shmSize;
 
+    /** {@code Healthcheck} from the --health-* flags as the Docker CLI builds it; null when none is given. */
+    Map<String, Object> healthcheck() {
+        var durations = new LinkedHashMap<String, Long>();
+        durations.put("Interval", duration("--health-interval", healthInterval));
+        durations.put("Timeout", duration("--health-timeout", healthTimeout));
+        durations.put("StartPeriod", duration("--health-start-period", healthStartPeriod));
+        durations.put("StartInterval", duration("--health-start-interval", healthStartInterval));
+        int retries = healthRetries == null ? 0 : healthRetries;
+        boolean any = healthCmd != null && !healthCmd.isEmpty() || retries != 0
+                || durations.values().stream().anyMatch(d -> d != 0);
+        if (noHealthcheck) {
+            if (any) throw new UsageError("--no-healthcheck conflicts with --health-* options");
+            return Map.of("Test", List.of("NONE"));
+        }
+        if (!any) return null;
+        for (var e : Map.of("--health-interval", "Interval", "--health-timeout", "Timeout",
+                "--health-start-period", "StartPeriod", "--health-start-interval", "StartInterval").entrySet()) {
+            if (durations.get(e.getValue()) < 0) throw new UsageError(e.getKey() + " cannot be negative");
+        }
+        if (retries < 0) throw new UsageError("--health-retries cannot be negative");
+        var h = new LinkedHashMap<String, Object>();
+        h.put("Test", healthCmd == null || healthCmd.isEmpty() ? null : List.of("CMD-SHELL", healthCmd));
+        h.putAll(durations);
+        h.put("Retries", retries);
+        return h;
+    }
+
+    private static long duration(String flag, String value) {
+        if (value == null) return 0;
+        var d = dev.berth.common.GoDuration.parse(value);
+        if (d == null) {
+            throw new UsageError("invalid argument \"" + value + "\" for \"" + flag + "\" flag: time: invalid duration \"" + value + "\"");
+        }
+        return d.toNanos();
+    }
+
     /** The body of {@code POST /containers/create}, as the Docker CLI builds it. */
     Map<String, Object> createBody(String image, List<String> command, boolean attachStdio, Map<String, String> clientEnv) {
         if (autoRemove && restart != null && !restart.equals("no")) {
@@ -131,6 +194,8 @@ final class ContainerOptions {
         body.put("Labels", labels());
         if (stopSignal != null) body.put("StopSignal", stopSignal);
         if (stopTimeout != null) body.put("StopTimeout", stopTimeout);
+        var health = healthcheck();
+        if (health != null) body.put("Healthcheck", health);
 
         var host = new LinkedHashMap<String, Object>();
         host.put("NetworkMode", network == null ? "default" : network);
@@ -150,6 +215,8 @@ final class ContainerOptions {
         if (!devices.isEmpty()) host.put("Devices", devices.stream().map(ContainerOptions::device).toList());
         if (!ulimits.isEmpty()) host.put("Ulimits", ulimits.stream().map(ContainerOptions::ulimit).toList());
         if (shmSize != null) host.put("ShmSize", Sizes.ramInBytes(shmSize, "--shm-size"));
+        host.put("LogConfig", Map.of("Type", logDriver == null ? "" : logDriver,
+                "Config", KeyValues.parse(logOpts, "--log-opt", true)));
         if (tty) {
             // Docker's CLI sends the terminal's size with the create, so the first prompt is already laid out right.
             int[] size = TerminalSession.currentSize();

@@ -6,15 +6,12 @@ import dev.berth.client.StreamDemultiplexer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "logs", description = "Fetch the logs of a container", customSynopsis = "berth logs [OPTIONS] CONTAINER")
 final class LogsCommand extends CliCommand {
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
     @Option(names = {"-f", "--follow"}, description = "Follow log output")
     boolean follow;
@@ -66,22 +63,8 @@ final class LogsCommand extends CliCommand {
      */
     static String timestamp(String value, Instant now) {
         if (value == null || value.isEmpty()) return null;
-        Matcher m = DURATION.matcher(value);
-        int end = 0;
-        double nanos = 0;
-        while (m.find() && m.start() == end) {
-            double n = Double.parseDouble(m.group(1));
-            nanos += n * switch (m.group(2)) {
-                case "ns" -> 1;
-                case "us", "µs" -> 1e3;
-                case "ms" -> 1e6;
-                case "s" -> 1e9;
-                case "m" -> 60e9;
-                default -> 3600e9;
-            };
-            end = m.end();
-        }
-        if (end > 0 && end == value.length()) return unix(now.minusNanos((long) nanos));
+        java.time.Duration back = value.equals("0") ? null : dev.berth.common.GoDuration.parse(value);
+        if (back != null) return unix(now.minus(back));
         try {
             return unix(OffsetDateTime.parse(value).toInstant());
         } catch (DateTimeParseException notRfc3339) {

@@ -15,6 +15,15 @@ public final class ByteSizes {
 
     /** The size in bytes; an {@link IllegalArgumentException} saying {@code invalid size: 'text'} when it does not parse. */
     public static long ramInBytes(String text) {
+        return parse(text, 1024);
+    }
+
+    /** go-units FromHumanSize: the same forms in powers of 1000 (what json-file's {@code max-size} takes). */
+    public static long fromHumanSize(String text) {
+        return parse(text, 1000);
+    }
+
+    private static long parse(String text, int base) {
         Matcher m = SIZE.matcher(text);
         if (!m.matches()) throw new IllegalArgumentException("invalid size: '" + text + "'");
         double n;
@@ -24,6 +33,6 @@ public final class ByteSizes {
             throw new IllegalArgumentException("invalid size: '" + text + "'");
         }
         int power = m.group(2) == null ? 0 : "kmgtp".indexOf(Character.toLowerCase(m.group(2).charAt(0))) + 1;
-        return (long) (n * Math.pow(1024, power));
+        return (long) (n * Math.pow(base, power));
     }
 }

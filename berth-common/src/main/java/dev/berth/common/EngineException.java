@@ -38,6 +38,11 @@ public sealed abstract class EngineException extends RuntimeException {
         public Forbidden(String message) { super(message, null); }
     }
 
+    /** 501: the object cannot do this at all (the logs of a container whose driver keeps none). */
+    public static final class NotImplemented extends EngineException {
+        public NotImplemented(String message) { super(message, null); }
+    }
+
     /** 500: the system below us failed (runtime, filesystem, kernel); the message says which part and why. */
     public static final class SystemFailure extends EngineException {
         public SystemFailure(String message) { super(message, null); }
@@ -48,4 +53,5 @@ public sealed abstract class EngineException extends RuntimeException {
     public static Conflict conflict(String format, Object... args) { return new Conflict(format.formatted(args)); }
     public static InvalidArgument invalid(String format, Object... args) { return new InvalidArgument(format.formatted(args)); }
     public static SystemFailure failure(String format, Object... args) { return new SystemFailure(format.formatted(args)); }
+    public static NotImplemented notImplemented(String format, Object... args) { return new NotImplemented(format.formatted(args)); }
 }

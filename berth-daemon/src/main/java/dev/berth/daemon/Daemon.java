@@ -2,6 +2,7 @@ package dev.berth.daemon;
 
 import dev.berth.daemon.api.ContainerControlsHandler;
 import dev.berth.daemon.api.ContainerFilesHandler;
+import dev.berth.daemon.api.ContainerHealth;
 import dev.berth.daemon.api.ContainerListing;
 import dev.berth.daemon.api.ContainerPorts;
 import dev.berth.daemon.api.ContainerVolumes;
@@ -26,6 +27,7 @@ import dev.berth.engine.container.OverlayMounter;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.exec.ExecService;
 import dev.berth.engine.network.BridgeNetwork;
+import dev.berth.engine.health.HealthMonitor;
 import dev.berth.engine.network.PublishedPorts;
 import dev.berth.engine.volume.ContainerMounts;
 import dev.berth.engine.volume.VolumeStore;
@@ -91,7 +93,11 @@ public final class Daemon implements AutoCloseable {
 
             var router = new Router();
             var volumesHandler = new VolumesHandler(volumes, mounts);
+            var execs = new ExecService(containers, runtime, events, bundles);
+            var health = new HealthMonitor(containers, execs, events);
+            health.watchRunning();
             var containersHandler = new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")))
+                    .withHealth(new ContainerHealth(health))
                     .withPorts(new ContainerPorts(ports, images))
                     .withVolumes(new ContainerVolumes(mounts, images, id -> containers.get(id).id()));
             containersHandler.register(router);
@@ -106,7 +112,7 @@ public final class Daemon implements AutoCloseable {
                             .withMounts(mounts, cfg.dataRoot().resolve("containers")),
                     new ContainerChanges(containers, layers),
                     new ContainerCommit(containers, images, layers, controls, events)).register(router);
-            new ExecHandler(new ExecService(containers, runtime, events, bundles)).register(router);
+            new ExecHandler(execs).register(router);
             new EventsHandler(events).register(router);
             new NetworksHandler(containers, bridge).register(router);
 

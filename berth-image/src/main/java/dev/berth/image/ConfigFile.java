@@ -78,6 +78,7 @@ record ConfigFile(
         if (c.workingDir() != null) m.put("WorkingDir", c.workingDir());
         if (c.labels() != null) m.put("Labels", c.labels());
         if (c.stopSignal() != null) m.put("StopSignal", c.stopSignal());
+        if (c.healthcheck() != null) m.put("Healthcheck", c.healthcheck().toJson());
         return m;
     }
 
@@ -97,7 +98,8 @@ record ConfigFile(
                 keys(m.get("Volumes")),
                 emptyToNull(string(m.get("WorkingDir"))),
                 labels,
-                emptyToNull(string(m.get("StopSignal"))));
+                emptyToNull(string(m.get("StopSignal"))),
+                Healthcheck.fromJson(m.get("Healthcheck")));
     }
 
     /** The spec writes port and volume sets as objects with empty values: {"80/tcp": {}}. */

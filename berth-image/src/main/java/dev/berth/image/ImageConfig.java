@@ -16,7 +16,14 @@ public record ImageConfig(
         List<String> volumes,
         String workingDir,
         Map<String, String> labels,
-        String stopSignal) {
+        String stopSignal,
+        Healthcheck healthcheck) {
 
     public static final ImageConfig EMPTY = new ImageConfig(null, null, null, null, null, null, null, null, null);
+
+    /** Without a health check. */
+    public ImageConfig(String user, List<String> exposedPorts, List<String> env, List<String> entrypoint, List<String> cmd,
+                       List<String> volumes, String workingDir, Map<String, String> labels, String stopSignal) {
+        this(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, null);
+    }
 }

@@ -22,6 +22,9 @@ public interface LayerStore {
     /** Removes the container's writable layer; the caller has unmounted it. Quiet if there is none. */
     void remove(String containerId);
 
+    /** The containers that have a writable layer here (start-up drops those without a container record). */
+    java.util.Set<String> containerLayers();
+
     /** Bytes written by the container into its own layer (Docker's SizeRw). */
     long writableSize(String containerId);
 

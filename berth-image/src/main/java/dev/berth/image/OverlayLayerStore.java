@@ -270,6 +270,11 @@ public final class OverlayLayerStore implements LayerStore {
     }
 
     @Override
+    public synchronized java.util.Set<String> containerLayers() {
+        return java.util.Set.copyOf(containers.keySet());
+    }
+
+    @Override
     public long writableSize(String containerId) {
         checkContainerId(containerId);
         try {

@@ -155,4 +155,28 @@ class VolumesIT {
         assertThat(daemon.docker("system", "df").out()).containsPattern("Local Volumes +\\d+ +0 ");
         assertThat(daemon.docker("volume", "rm", "durable").exit()).isZero();
     }
+    /**
+     * A create writes the container's layer, mounts and ports first and its record last. A kill -9 just before the
+     * record leaves exactly that; here the record of a real create is taken away while the daemon is down.
+     */
+    @Test
+    void aCreateCutShortByAKill9_leavesNoContainer_andNothingHeldInUse() throws Exception {
+        var create = daemon.docker("create", "-v", "held:/d", "-p", "127.0.0.1::80", "busybox", "true");
+        assertThat(create.exit()).as(create.toString()).isZero();
+        String id = create.out().strip();
+        Path root = daemon.dataRoot();
+        assertThat(root.resolve("mounts/" + id + ".json")).exists();
+        assertThat(root.resolve("ports/" + id)).exists();
+        assertThat(root.resolve("overlay/containers/" + id)).exists();
+        daemon.kill9();
+        Files.delete(root.resolve("containers/" + id + "/container.json"));
+        daemon.start();
+        assertThat(daemon.docker("ps", "-aq", "--no-trunc").out()).doesNotContain(id);
+        assertThat(root.resolve("mounts/" + id + ".json")).doesNotExist();
+        assertThat(root.resolve("ports/" + id)).doesNotExist();
+        assertThat(root.resolve("overlay/containers/" + id)).doesNotExist();
+        assertThat(root.resolve("containers/" + id)).doesNotExist();
+        var rm = daemon.docker("volume", "rm", "held");
+        assertThat(rm.exit()).as(rm.toString()).isZero();
+    }
 }

@@ -55,10 +55,10 @@ public final class ContainerListing {
     }
 
     ContainerViews.ContainerPaths paths(Container c) {
-        Path dir = containers.logPath(c.id()).getParent();
+        Path dir = containers.containerDir(c.id());
         Path layer = layersRoot.resolve("containers").resolve(c.id());
         return new ContainerViews.ContainerPaths(dir.resolve("resolv.conf"), dir.resolve("hostname"), dir.resolve("hosts"),
-                containers.logPath(c.id()), Map.of("UpperDir", layer.resolve("upper").toString(), "WorkDir", layer.resolve("work").toString()),
+                containers.logPath(c), Map.of("UpperDir", layer.resolve("upper").toString(), "WorkDir", layer.resolve("work").toString()),
                 containers.bridgeLease(c.id()).orElse(null));
     }
 

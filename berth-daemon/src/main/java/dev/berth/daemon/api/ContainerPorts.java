@@ -68,6 +68,10 @@ public final class ContainerPorts {
         ports.save(id, bindings);
     }
 
+    void discard(String id) {
+        ports.forget(id);
+    }
+
     /** The list's {@code Ports}: what is served, as dockerd lists it. */
     void decorateSummary(String id, ObjectNode tree) {
         var rows = new ArrayList<Map<String, Object>>();

@@ -33,12 +33,20 @@ final class ContainerViews {
                 bool(h.privileged()), bool(h.readonlyRootfs()),
                 h.capAdd() == null ? List.of() : h.capAdd(), h.capDrop() == null ? List.of() : h.capDrop(),
                 h.securityOpt() == null ? List.of() : h.securityOpt(),
-                h.shmSize() == null ? 0 : h.shmSize(), bool(h.init()), consoleSize(h.consoleSize()), limits(h));
+                h.shmSize() == null ? 0 : h.shmSize(), bool(h.init()), consoleSize(h.consoleSize()), limits(h),
+                h.logConfig() == null ? null : new dev.berth.engine.logs.LogConfig(h.logConfig().type(), h.logConfig().config()));
         return new ContainerSpec(r.image(), r.cmd() == null ? null : r.cmd().values(),
                 r.entrypoint() == null ? null : r.entrypoint().values(), r.env(), r.workingDir(), r.user(),
                 r.hostname(), r.domainname(), r.labels(), r.stopSignal(), r.stopTimeout(),
-                bool(r.tty()), bool(r.openStdin()), bool(r.stdinOnce()), host);
+                bool(r.tty()), bool(r.openStdin()), bool(r.stdinOnce()), host, healthcheck(r.healthcheck()));
     }
+
+    private static dev.berth.image.Healthcheck healthcheck(ContainerCreateRequest.HealthConfig h) {
+        if (h == null) return null;
+        return new dev.berth.image.Healthcheck(h.test(), orZero(h.interval()), orZero(h.timeout()),
+                orZero(h.startPeriod()), orZero(h.startInterval()), h.retries() == null ? 0 : h.retries());
+    }
+
 
     /** The resource limits and kernel settings of a HostConfig. */
     static Limits limits(ContainerCreateRequest.HostConfig h) {
@@ -160,7 +168,9 @@ final class ContainerViews {
         var host = c.spec().host();
         var hostConfig = new LinkedHashMap<String, Object>();
         hostConfig.put("Binds", null);
-        hostConfig.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
+        var logConfig = host.logConfig();
+        hostConfig.put("LogConfig", logConfig == null ? Map.of("Type", "k8s-file", "Config", Map.of())
+                : Map.of("Type", logConfig.type(), "Config", logConfig.config()));
         hostConfig.put("NetworkMode", host.networkMode());
         hostConfig.put("PortBindings", Map.of());
         hostConfig.put("RestartPolicy", Map.of("Name", host.restartPolicy().name(), "MaximumRetryCount", host.restartPolicy().maximumRetryCount()));
@@ -185,7 +195,8 @@ final class ContainerViews {
         NetworkViews.putBridge(net, c, paths.bridge());
         return new ContainerInspectResponse(c.id(), time(c.created()), args.isEmpty() ? "" : args.getFirst(),
                 args.isEmpty() ? List.of() : args.subList(1, args.size()), state, c.imageId(),
-                paths.resolvConf().toString(), paths.hostname().toString(), paths.hosts().toString(), paths.log().toString(),
+                paths.resolvConf().toString(), paths.hostname().toString(), paths.hosts().toString(),
+                paths.log() == null ? "" : paths.log().toString(),
                 "/" + c.name(), s.restartCount(), "overlay2", "linux", "", "", "", null, hostConfig, graph,
                 sizeRw, null, List.of(), config, net);
     }

@@ -69,6 +69,11 @@ public final class ContainerVolumes {
         mounts.attach(containerId, checked.points(), autoRemove, checked.words());
     }
 
+    /** A create that failed after {@link #attach}: its mounts go, and the anonymous volumes made for it. */
+    void discard(String containerId) {
+        mounts.discard(containerId);
+    }
+
     /** Inspect as dockerd shows it: Mounts, and HostConfig's Binds, Mounts, VolumesFrom and Config's Volumes as asked. */
     void decorate(String containerId, tools.jackson.databind.node.ObjectNode tree) {
         tree.set("Mounts", dev.berth.api.ApiJson.MAPPER.valueToTree(inspect(containerId)));

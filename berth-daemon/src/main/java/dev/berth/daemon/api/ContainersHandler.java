@@ -26,7 +26,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** The {@code /containers} endpoints. Each one parses, calls one service method, and renders. */
 public final class ContainersHandler {
-    private static final Set<String> PS_FILTERS = Set.of("status", "name", "id", "label", "exited", "ancestor", "before", "since", "volume");
+    private static final Set<String> PS_FILTERS = Set.of("status", "name", "id", "label", "exited", "ancestor", "before", "since", "volume", "health");
 
     private final ContainerService containers;
     private final ContainerListing listing;
@@ -43,6 +43,14 @@ public final class ContainersHandler {
 
     public ContainersHandler withPorts(ContainerPorts p) {
         this.ports = p;
+        return this;
+    }
+
+    /** Health checks (issue #7); null in handlers built without them. */
+    private volatile ContainerHealth health;
+
+    public ContainersHandler withHealth(ContainerHealth h) {
+        this.health = h;
         return this;
     }
 
@@ -88,16 +96,21 @@ public final class ContainersHandler {
         ContainerCreateRequest req = dev.berth.api.ApiJson.MAPPER.treeToValue(raw, ContainerCreateRequest.class);
         var mountPoints = volumes == null ? null : volumes.check(raw);
         var bindings = ports == null ? null : ports.check(raw);
-        Container c = containers.create(ex.query("name"), ContainerViews.spec(req));
-        if (ports != null) ports.attach(c.id(), bindings);
-        if (volumes != null) {
-            try {
-                volumes.attach(c.id(), mountPoints, c.spec().host().autoRemove());
-            } catch (RuntimeException e) {
-                containers.remove(c.id(), true);
-                throw e;
+        var spec = ContainerViews.spec(req);
+        boolean autoRemove = spec.host().autoRemove();
+        Container c = containers.create(ex.query("name"), spec, new ContainerService.SideRecords() {
+            @Override
+            public void write(String id) {
+                if (ports != null) ports.attach(id, bindings);
+                if (volumes != null) volumes.attach(id, mountPoints, autoRemove);
             }
-        }
+
+            @Override
+            public void discard(String id) {
+                if (volumes != null) volumes.discard(id);
+                if (ports != null) ports.discard(id);
+            }
+        });
         ex.json(201, new IdResponse(c.id(), List.of()));
     }
 
@@ -109,12 +122,13 @@ public final class ContainersHandler {
         boolean size = ex.queryBool("size");
         List<Container> rows = listing.select(containers.list(), filters, all).stream()
                 .filter(c -> !filters.has("volume") || volumes != null && volumes.uses(c.id(), filters.get("volume")))
+                .filter(c -> !filters.has("health") || filters.get("health").contains(ContainerHealth.filterWord(health, c)))
                 .sorted(Comparator.comparing(Container::created).reversed())
                 .limit(limit != null && limit > 0 ? limit : Long.MAX_VALUE)
                 .toList();
         var summaries = rows.stream().map(c -> ContainerViews.summary(c, size ? containers.sizeRw(c.id()) : null,
                 size ? listing.imageSize(c.imageId()) : null)).toList();
-        if (volumes == null && ports == null) {
+        if (volumes == null && ports == null && health == null) {
             ex.json(200, summaries);
             return;
         }
@@ -130,23 +144,17 @@ public final class ContainersHandler {
     /** What a ps row has beyond the container's own record: its published ports and its mounts (system df uses it too). */
     public void decorateRow(String id, tools.jackson.databind.node.ObjectNode row) {
         if (ports != null) ports.decorateSummary(id, row);
+        if (health != null) health.decorateSummary(id, row);
         if (volumes != null) row.set("Mounts", dev.berth.api.ApiJson.MAPPER.valueToTree(volumes.inspect(id)));
     }
 
     private void inspect(Exchange ex) {
         Container c = containers.get(ex.param("id"));
         var view = ContainerViews.inspect(c, listing.paths(c), ex.queryBool("size") ? containers.sizeRw(c.id()) : null);
-        if (volumes == null && ports == null) {
-            ex.json(200, view);
-            return;
-        }
         tools.jackson.databind.node.ObjectNode tree = dev.berth.api.ApiJson.MAPPER.valueToTree(view);
         if (ports != null) ports.decorateInspect(c.id(), tree);
-        if (volumes == null) {
-            ex.json(200, tree);
-            return;
-        }
-        volumes.decorate(c.id(), tree);
+        if (volumes != null) volumes.decorate(c.id(), tree);
+        ContainerHealth.decorateInspect(health, c, tree);
         ex.json(200, tree);
     }
 
@@ -180,6 +188,7 @@ public final class ContainersHandler {
         boolean stdout = ex.queryBool("stdout"), stderr = ex.queryBool("stderr");
         if (!stdout && !stderr) throw EngineException.invalid("Bad parameters: you must choose at least one stream");
         Container c = containers.get(ex.param("id"));
+        dev.berth.engine.logs.ContainerLogs.requireReadable(c.spec().host().logConfig());
         String tail = ex.query("tail");
         int tailN = tail == null || tail.isEmpty() || tail.equals("all") ? -1 : parseTail(tail);
         var query = new LogQuery(stdout, stderr, Timestamps.parseOrNull(ex.query("since")),

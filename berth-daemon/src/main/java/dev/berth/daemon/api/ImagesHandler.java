@@ -194,6 +194,7 @@ public final class ImagesHandler {
         m.put("OnBuild", null);
         m.put("Labels", c.labels());
         if (c.stopSignal() != null) m.put("StopSignal", c.stopSignal());
+        if (c.healthcheck() != null) m.put("Healthcheck", c.healthcheck().toJson());
         return m;
     }
 }

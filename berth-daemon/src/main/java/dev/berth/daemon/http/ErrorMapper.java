@@ -14,6 +14,7 @@ public final class ErrorMapper {
             case EngineException.InvalidArgument x -> 400;
             case EngineException.NotModified x -> 304;
             case EngineException.Forbidden x -> 403;
+            case EngineException.NotImplemented x -> 501;
             case EngineException.SystemFailure x -> 500;
             case JacksonException x -> 400;
             case IllegalArgumentException x -> 400;

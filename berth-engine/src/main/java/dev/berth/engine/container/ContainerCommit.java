@@ -228,7 +228,7 @@ public final class ContainerCommit {
     private static ImageConfig fromContainer(Container c, ImageConfig image) {
         ContainerConfig cc = c.config();
         return new ImageConfig(emptyToNull(cc.user()), image.exposedPorts(), cc.env(), cc.entrypoint(), cc.cmd(),
-                image.volumes(), emptyToNull(cc.workingDir()), cc.labels(), emptyToNull(cc.stopSignal()));
+                image.volumes(), emptyToNull(cc.workingDir()), cc.labels(), emptyToNull(cc.stopSignal()), cc.healthcheck());
     }
 
     private static ImageConfig merge(ImageConfig base, ImageConfig o) {
@@ -242,7 +242,8 @@ public final class ContainerCommit {
                 o.volumes() != null ? o.volumes() : base.volumes(),
                 o.workingDir() != null ? o.workingDir() : base.workingDir(),
                 o.labels() != null ? o.labels() : base.labels(),
-                o.stopSignal() != null ? o.stopSignal() : base.stopSignal());
+                o.stopSignal() != null ? o.stopSignal() : base.stopSignal(),
+                o.healthcheck() != null ? o.healthcheck() : base.healthcheck());
     }
 
     private static String emptyToNull(String s) {

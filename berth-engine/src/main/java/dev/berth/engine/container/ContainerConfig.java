@@ -21,7 +21,22 @@ public record ContainerConfig(
         Integer stopTimeout,
         boolean tty,
         boolean openStdin,
-        boolean stdinOnce) {
+        boolean stdinOnce,
+        dev.berth.image.Healthcheck healthcheck) {
+
+    /** Without a health check. */
+    public ContainerConfig(String hostname, String domainname, String user, List<String> env, List<String> cmd,
+                           List<String> entrypoint, String image, String workingDir, Map<String, String> labels,
+                           String stopSignal, Integer stopTimeout, boolean tty, boolean openStdin, boolean stdinOnce) {
+        this(hostname, domainname, user, env, cmd, entrypoint, image, workingDir, labels, stopSignal, stopTimeout, tty,
+                openStdin, stdinOnce, null);
+    }
+
+    /** The check the container runs, or null: none set, or turned off with {@code --no-healthcheck}. */
+    public dev.berth.image.Healthcheck activeHealthcheck() {
+        var h = healthcheck;
+        return h == null || h.test().isEmpty() || h.disabled() ? null : h;
+    }
 
     /** The process to run: entrypoint followed by cmd, as Docker combines them. */
     public List<String> args() {

@@ -20,6 +20,7 @@ final class ContainerDefaults {
         if (spec.workingDir() != null && !spec.workingDir().isEmpty() && !spec.workingDir().startsWith("/")) {
             throw EngineException.invalid("the working directory '%s' is invalid, it needs to be an absolute path", spec.workingDir());
         }
+        if (spec.healthcheck() != null) spec.healthcheck().validate();
         ImageConfig ic = image.config() == null ? ImageConfig.EMPTY : image.config();
         List<String> entrypoint;
         List<String> cmd;
@@ -47,7 +48,8 @@ final class ContainerDefaults {
                 spec.stopTimeout(),
                 spec.tty(),
                 spec.openStdin(),
-                spec.stdinOnce());
+                spec.stdinOnce(),
+                dev.berth.image.Healthcheck.merge(spec.healthcheck(), ic.healthcheck()));
     }
 
     /** Image variables first; a variable set at create replaces the image's value of the same name. */

@@ -46,6 +46,7 @@ final class ContainerRestore {
             case CREATED, EXITED, DEAD -> {
                 // A start cut short by a crash can leave a created task and a mounted rootfs behind.
                 if (runtime.state(c.id()).isPresent() || runtime.exit(c.id()).isPresent()) service.dropStaleRun(c);
+                service.shipEndedRun(c);
                 if (c.spec().host().autoRemove() && c.state().status() == ContainerState.Status.EXITED) {
                     service.remove(c.id(), true);
                 }

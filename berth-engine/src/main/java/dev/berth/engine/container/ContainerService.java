@@ -61,7 +61,17 @@ public final class ContainerService {
         this.bundles = bundles;
         this.events = events;
         this.bundleRoot = bundleRoot;
+        this.logs = new dev.berth.engine.logs.ContainerLogs(store::dir);
         runtime.exitListener(exit -> Thread.ofVirtual().start(() -> onExit(exit.id(), exit)));
+    }
+
+    private final dev.berth.engine.logs.ContainerLogs logs;
+    /** The daemon's {@code log-driver} and {@code log-opts}: the driver of a container whose create names none. */
+    private volatile dev.berth.engine.logs.LogConfig defaultLogConfig = dev.berth.engine.logs.LogConfig.DEFAULT;
+
+    /** Sets the daemon-wide logging driver; refused (as at dockerd's start) when it is not one berth has. */
+    public void defaultLogConfig(dev.berth.engine.logs.LogConfig c) {
+        this.defaultLogConfig = c.validated();
     }
 
     /** The default bridge network, or null when the daemon runs without one (then only none and host). */
@@ -126,17 +136,47 @@ public final class ContainerService {
         return layers.writableSize(id);
     }
 
-    public Path logPath(String id) {
-        return store.dir(id).resolve("container.log");
+    /** The directory of the container's own files (its record, logs, hosts, resolv.conf). */
+    public Path containerDir(String id) {
+        return store.dir(id);
+    }
+
+    /** The file inspect shows as LogPath (the json file for json-file), or null when the driver keeps none. */
+    public Path logPath(Container c) {
+        return logs.logPath(c.id(), c.spec().host().logConfig());
     }
 
     // ---- create ------------------------------------------------------------------------------------------
 
+    /**
+     * What a create writes beside the container record (its mounts, its published ports). These are written before
+     * the record, which is the create's commit point: a crash in between leaves side records of a container that
+     * does not exist, which the next start-up drops ({@link #restore} for the ports, the mounts' own
+     * {@code retainOnly}), never a container without its mounts.
+     */
+    public interface SideRecords {
+        SideRecords NONE = new SideRecords() {
+            @Override public void write(String containerId) { }
+            @Override public void discard(String containerId) { }
+        };
+
+        /** Writes the records of the new container {@code containerId}; throws to refuse the create. */
+        void write(String containerId);
+
+        /** Undoes {@link #write} (or what of it was done) when the create fails after it. */
+        void discard(String containerId);
+    }
+
     public Container create(String requestedName, ContainerSpec spec) {
+        return create(requestedName, spec, SideRecords.NONE);
+    }
+
+    public Container create(String requestedName, ContainerSpec spec, SideRecords side) {
         if (spec.image() == null || spec.image().isBlank()) throw EngineException.invalid("config cannot be empty in order to create a container");
         RestartPolicies.validate(spec.host().restartPolicy(), spec.host().autoRemove());
         checkNetworkMode(spec.host().networkMode());
-        spec = spec.withHost(spec.host().withLimits(spec.host().limits().forCreate()));
+        spec = spec.withHost(spec.host().withLimits(spec.host().limits().forCreate())
+                .withLogConfig(logConfigForCreate(spec.host().logConfig())));
         Image image = images.resolve(spec.image());
         ContainerConfig config = ContainerDefaults.merge(spec, image);
         if (config.args().isEmpty()) throw EngineException.invalid("No command specified");
@@ -152,18 +192,39 @@ public final class ContainerService {
         }
         var c = new Container(id, name, Instant.now(), spec.image(), image.id(), image.chainId(), spec,
                 config.hostname() == null ? withHostname(config, Ids.shortId(id)) : config, ContainerState.created());
+        // The writable layer and the side records first, the record last: a container exists only once all of it does.
         try {
-            store.save(c);
             layers.prepare(id, image.chainId());
+            side.write(id);
+            store.save(c);
         } catch (RuntimeException e) {
+            undoCreate(id, side, e);
             index.releaseName(name, id);
-            store.delete(id);
             throw e;
         }
         index.put(c);
         hubs.put(id, new AttachHub(id));
         events.publish("container", "create", id, Map.of("name", name, "image", spec.image()));
         return c;
+    }
+
+    /** The driver the create names, checked, or the daemon's default; dockerd stores the default in the container too. */
+    private dev.berth.engine.logs.LogConfig logConfigForCreate(dev.berth.engine.logs.LogConfig asked) {
+        if (asked == null || asked.type() == null || asked.type().isEmpty()) {
+            var d = defaultLogConfig;
+            return asked == null || asked.config().isEmpty() ? d : new dev.berth.engine.logs.LogConfig(d.type(), asked.config()).validated();
+        }
+        return asked.validated();
+    }
+
+    private void undoCreate(String id, SideRecords side, RuntimeException cause) {
+        for (Runnable undo : List.<Runnable>of(() -> side.discard(id), () -> store.delete(id), () -> layers.remove(id))) {
+            try {
+                undo.run();
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
     }
 
     /**
@@ -206,7 +267,8 @@ public final class ContainerService {
 
     private static ContainerConfig withHostname(ContainerConfig c, String hostname) {
         return new ContainerConfig(hostname, c.domainname(), c.user(), c.env(), c.cmd(), c.entrypoint(), c.image(),
-                c.workingDir(), c.labels(), c.stopSignal(), c.stopTimeout(), c.tty(), c.openStdin(), c.stdinOnce());
+                c.workingDir(), c.labels(), c.stopSignal(), c.stopTimeout(), c.tty(), c.openStdin(), c.stdinOnce(),
+                c.healthcheck());
     }
 
     // ---- start -------------------------------------------------------------------------------------------
@@ -257,8 +319,7 @@ public final class ContainerService {
             var files = ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet,
                     lease == null ? null : lease.ip());
             bundles.write(c, bundle, rootfs, files);
-            Path logPath = logPath(id);
-            runtime.create(new Runtime.CreateRequest(id, bundle, logPath, c.config().tty(), c.config().openStdin(),
+            runtime.create(new Runtime.CreateRequest(id, bundle, logs.journal(id), c.config().tty(), c.config().openStdin(),
                     c.config().openStdin() && !c.config().stdinOnce()));
         } catch (IOException | RuntimeException e) {
             cleanupRun(id, bundle, true);
@@ -285,6 +346,7 @@ public final class ContainerService {
         }
         int pid = runtime.state(id).map(Runtime.TaskState::pid).orElse(0);
         saveAndIndex(c.withState(c.state().running(pid, Instant.now(), restarts)));
+        logs.running(id, c.spec().host().logConfig());
         events.publish("container", "start", id, attrs(c));
     }
 
@@ -320,6 +382,7 @@ public final class ContainerService {
             }
             deleteExitedTask(id);
             cleanupRun(id, bundleRoot.resolve(id), true);
+            logs.ended(id, c.spec().host().logConfig()); // all of the run's output is readable before its die
             boolean userStopped = exitOnNext.remove(id);
             restart = !userStopped && RestartPolicies.shouldRestart(c.spec().host().restartPolicy(), exit.code(),
                     c.state().manuallyStopped(), c.state().restartCount());
@@ -645,6 +708,7 @@ public final class ContainerService {
         }
         try {
             if (ports != null) ports.forget(c.id());
+            logs.removed(c.id());
             layers.remove(c.id());
             store.delete(c.id());
         } catch (RuntimeException e) {
@@ -773,7 +837,7 @@ public final class ContainerService {
     public void logs(String idOrName, LogQuery query, CriLogReader.Sink sink) throws IOException, InterruptedException {
         Container c = index.find(idOrName);
         String id = c.id();
-        CriLogReader.read(logPath(id), query, () -> {
+        logs.read(id, c.spec().host().logConfig(), query, () -> {
             Container now = index.get(id);
             return now != null && now.state().isRunning();
         }, sink);
@@ -873,10 +937,31 @@ public final class ContainerService {
                 runtime.delete(task, true);
             }
         }
+        dropWhatCreatesLeft(known);
+    }
+
+    /** A create cut short before its record was written leaves a writable layer and side records: none is a container. */
+    private void dropWhatCreatesLeft(java.util.Set<String> known) {
+        for (String id : layers.containerLayers()) {
+            if (known.contains(id)) continue;
+            log.warn("removing the writable layer of {}: no container record (interrupted create)", id);
+            try {
+                layers.remove(id);
+            } catch (RuntimeException e) {
+                log.error("removing the writable layer of {}: {}", id, e.getMessage());
+            }
+        }
+        var p = ports;
+        if (p != null) p.retainOnly(known);
     }
 
     // package-private hooks for ContainerRestore
     Runtime runtime() { return runtime; }
+
+    /** Ships what a run wrote after the last daemon stopped shipping it (it ended while no daemon ran). */
+    void shipEndedRun(Container c) {
+        logs.ended(c.id(), c.spec().host().logConfig());
+    }
     void finishRemoval(Container c) {
         var lock = index.lock(c.id());
         lock.lock();
@@ -887,6 +972,7 @@ public final class ContainerService {
         }
     }
     void adopt(Container c) {
+        logs.running(c.id(), c.spec().host().logConfig());
         try {
             hubOf(c.id()).connect(runtime.attach(c.id()));
         } catch (RuntimeException e) {
@@ -899,6 +985,7 @@ public final class ContainerService {
         try {
             runtime.delete(c.id(), true);
             cleanupRun(c.id(), bundleRoot.resolve(c.id()), true);
+            logs.ended(c.id(), c.spec().host().logConfig());
             var s = c.state().exited(code, false, Instant.now());
             saveAndIndex(c.withState(new ContainerState(s.status(), 0, code, error, false, s.startedAt(), s.finishedAt(),
                     s.restartCount(), s.manuallyStopped())));

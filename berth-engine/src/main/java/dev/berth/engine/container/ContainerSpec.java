@@ -23,11 +23,20 @@ public record ContainerSpec(
         boolean tty,
         boolean openStdin,
         boolean stdinOnce,
-        HostSettings host) {
+        HostSettings host,
+        dev.berth.image.Healthcheck healthcheck) {
+
+    /** Without a health check of its own (the image's applies). */
+    public ContainerSpec(String image, List<String> cmd, List<String> entrypoint, List<String> env, String workingDir,
+                         String user, String hostname, String domainname, Map<String, String> labels, String stopSignal,
+                         Integer stopTimeout, boolean tty, boolean openStdin, boolean stdinOnce, HostSettings host) {
+        this(image, cmd, entrypoint, env, workingDir, user, hostname, domainname, labels, stopSignal, stopTimeout, tty,
+                openStdin, stdinOnce, host, null);
+    }
 
     public ContainerSpec withHost(HostSettings h) {
         return new ContainerSpec(image, cmd, entrypoint, env, workingDir, user, hostname, domainname, labels,
-                stopSignal, stopTimeout, tty, openStdin, stdinOnce, h);
+                stopSignal, stopTimeout, tty, openStdin, stdinOnce, h, healthcheck);
     }
 
     /** The HostConfig part: how the container is run on this host. */
@@ -43,13 +52,26 @@ public record ContainerSpec(
             long shmSize,
             boolean init,
             TerminalSize consoleSize,
-            Limits limits) {
+            Limits limits,
+            dev.berth.engine.logs.LogConfig logConfig) {
 
         public static final HostSettings DEFAULT = new HostSettings(false, "default", RestartPolicy.NO, false, false,
                 List.of(), List.of(), List.of(), 0, false, null, Limits.NONE);
 
+        /**
+         * {@code logConfig} is null in a request that names no driver (the daemon's default applies at create) and in
+         * records written before logging drivers (their output is read from conmon's journal).
+         */
         public HostSettings {
             if (limits == null) limits = Limits.NONE; // records written before limits existed
+        }
+
+        /** Without a logging driver of its own. */
+        public HostSettings(boolean autoRemove, String networkMode, RestartPolicy restartPolicy, boolean privileged,
+                            boolean readonlyRootfs, List<String> capAdd, List<String> capDrop, List<String> securityOpt,
+                            long shmSize, boolean init, TerminalSize consoleSize, Limits limits) {
+            this(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop, securityOpt,
+                    shmSize, init, consoleSize, limits, null);
         }
 
         /** Without resource limits. */
@@ -62,12 +84,17 @@ public record ContainerSpec(
 
         public HostSettings withLimits(Limits l) {
             return new HostSettings(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop,
-                    securityOpt, shmSize, init, consoleSize, l);
+                    securityOpt, shmSize, init, consoleSize, l, logConfig);
+        }
+
+        public HostSettings withLogConfig(dev.berth.engine.logs.LogConfig c) {
+            return new HostSettings(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop,
+                    securityOpt, shmSize, init, consoleSize, limits, c);
         }
 
         public HostSettings withRestartPolicy(RestartPolicy p) {
             return new HostSettings(autoRemove, networkMode, p, privileged, readonlyRootfs, capAdd, capDrop,
-                    securityOpt, shmSize, init, consoleSize, limits);
+                    securityOpt, shmSize, init, consoleSize, limits, logConfig);
         }
     }
 

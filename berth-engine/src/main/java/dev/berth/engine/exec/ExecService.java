@@ -137,6 +137,11 @@ public final class ExecService {
         publish(c, "exec_detach", s.id, null);
     }
 
+    /** Drops an ended exec's record (the health checks' probes, which nobody inspects, would pile up otherwise). */
+    public void forget(String execId) {
+        sessions.remove(execId);
+    }
+
     public void resize(String execId, int width, int height) {
         if (width < 0 || height < 0) throw EngineException.invalid("invalid terminal size %dx%d", width, height);
         Session s = session(execId);
@@ -236,6 +241,12 @@ public final class ExecService {
 
         public void closeStdin() throws IOException {
             process.connection().closeStdin();
+        }
+
+        /** SIGKILL for the process (a health probe over its timeout); its exit is recorded as for any other end. */
+        public void kill() {
+            Runtime.ExecProcess p = process;
+            if (p != null && exitCode == null && p.pid() > 0) ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
         }
 
         /** Stops sending output to the starter; the process runs on. */

@@ -93,12 +93,7 @@ public final class CriLogReader {
      * it) is held back until the rest arrives, so a follower never sees half a record.
      */
     static final class LineSplitter {
-        private final InputStream in;
-        // Our own buffer, scanned in bulk for newlines: a byte-at-a-time read() made `logs` slower than Docker's.
-        private final byte[] buf = new byte[64 * 1024];
-        private int pos;
-        private int limit;
-        private final ByteArrayOutputStream pendingLine = new ByteArrayOutputStream();
+        private final LineReader lines;
         private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
         private LogEntry.Stream lastStream = LogEntry.Stream.STDOUT;
         private Instant lastTime = Instant.EPOCH;
@@ -111,43 +106,16 @@ public final class CriLogReader {
         }
 
         LineSplitter(InputStream in) {
-            this.in = in;
+            this.lines = new LineReader(in);
         }
 
         LogEntry next() throws IOException {
             if (held != null) return takeHeld();
             while (true) {
-                byte[] line = readLine();
+                byte[] line = lines.next();
                 if (line == null) return null;
                 LogEntry e = parse(line);
                 if (e != null) return e;
-            }
-        }
-
-        /** The next complete line without its newline, or null when the file has no complete line more (yet). */
-        private byte[] readLine() throws IOException {
-            while (true) {
-                if (pos == limit) {
-                    int n = in.read(buf, 0, buf.length);
-                    if (n <= 0) return null;
-                    pos = 0;
-                    limit = n;
-                }
-                int nl = indexOf(buf, (byte) '\n', pos, limit);
-                if (nl >= 0) {
-                    byte[] line;
-                    if (pendingLine.size() == 0) {
-                        line = java.util.Arrays.copyOfRange(buf, pos, nl);
-                    } else {
-                        pendingLine.write(buf, pos, nl - pos);
-                        line = pendingLine.toByteArray();
-                        pendingLine.reset();
-                    }
-                    pos = nl + 1;
-                    return line;
-                }
-                pendingLine.write(buf, pos, limit - pos);
-                pos = limit;
             }
         }
 
@@ -160,24 +128,16 @@ public final class CriLogReader {
         }
 
         private LogEntry parse(byte[] line) {
-            int s1 = indexOf(line, (byte) ' ', 0, line.length);
-            int s2 = s1 < 0 ? -1 : indexOf(line, (byte) ' ', s1 + 1, line.length);
-            int s3 = s2 < 0 ? -1 : indexOf(line, (byte) ' ', s2 + 1, line.length);
-            if (s3 < 0) return null;
-            Instant time;
-            try {
-                time = Instant.parse(new String(line, 0, s1, StandardCharsets.US_ASCII));
-            } catch (DateTimeParseException ex) {
-                return null;
-            }
-            String stream = new String(line, s1 + 1, s2 - s1 - 1, StandardCharsets.US_ASCII);
-            boolean full = line[s2 + 1] == 'F';
-            var st = stream.equals("stderr") ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT;
+            Chunk chunk = Chunk.parse(line);
+            if (chunk == null) return null;
+            var st = chunk.stream();
+            Instant time = chunk.time();
+            boolean full = chunk.full();
             if (partial.size() > 0 && st != lastStream) {
                 // A partial line on one stream is not continued by the other stream: close it first.
                 held = flushPartial();
             }
-            partial.write(line, s3 + 1, line.length - s3 - 1);
+            partial.write(line, chunk.contentStart(), line.length - chunk.contentStart());
             lastStream = st;
             lastTime = time;
             if (!full) return held != null ? takeHeld() : null;
@@ -192,10 +152,34 @@ public final class CriLogReader {
             }
             return entry;
         }
+    }
 
-        private static int indexOf(byte[] a, byte b, int from, int to) {
-            for (int i = from; i < to; i++) if (a[i] == b) return i;
-            return -1;
+    /**
+     * One line of the journal as conmon writes it: its time, its stream, whether it ends a line (F) or is part of
+     * one (P), and where its content starts.
+     */
+    record Chunk(Instant time, LogEntry.Stream stream, boolean full, int contentStart) {
+        static Chunk parse(byte[] line) {
+            int s1 = LineReader.indexOf(line, (byte) ' ', 0, line.length);
+            int s2 = s1 < 0 ? -1 : LineReader.indexOf(line, (byte) ' ', s1 + 1, line.length);
+            int s3 = s2 < 0 ? -1 : LineReader.indexOf(line, (byte) ' ', s2 + 1, line.length);
+            if (s3 < 0) return null;
+            Instant time;
+            try {
+                time = Instant.parse(new String(line, 0, s1, StandardCharsets.US_ASCII));
+            } catch (DateTimeParseException ex) {
+                return null;
+            }
+            boolean stderr = s2 - s1 - 1 == 6 && new String(line, s1 + 1, 6, StandardCharsets.US_ASCII).equals("stderr");
+            return new Chunk(time, stderr ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT, line[s2 + 1] == 'F', s3 + 1);
+        }
+
+        /** The entry of this chunk alone: a full line keeps its newline, a part has none. */
+        LogEntry entry(byte[] line) {
+            int n = line.length - contentStart;
+            byte[] data = java.util.Arrays.copyOfRange(line, contentStart, contentStart + n + (full ? 1 : 0));
+            if (full) data[n] = '\n';
+            return new LogEntry(stream, time, data);
         }
     }
 }

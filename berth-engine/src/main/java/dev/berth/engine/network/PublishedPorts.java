@@ -131,6 +131,18 @@ public final class PublishedPorts {
         }
     }
 
+    /** Drops the bindings of containers that do not exist (a create cut short before its record was written). */
+    public void retainOnly(java.util.Set<String> containerIds) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String id = f.getFileName().toString();
+                if (!id.startsWith(AtomicFiles.TEMP_PREFIX) && !containerIds.contains(id)) forget(id);
+            }
+        } catch (IOException e) {
+            log.warn("reading {}: {}", dir, e.getMessage());
+        }
+    }
+
     private static void accept(ServerSocket server, InetSocketAddress target) {
         while (!server.isClosed()) {
             Socket client;

@@ -102,7 +102,18 @@ public final class ContainerMounts {
     /** {@code rm -v}, after the removal: the container's anonymous volumes that no other container uses go. */
     public void dropAnonymous(String containerId) {
         Plan plan = removed.remove(containerId);
+        if (plan != null) dropAnonymous(plan);
+    }
+
+    /** A create that failed after {@link #attach}: the record goes, and the anonymous volumes made for it. */
+    public void discard(String containerId) {
+        Plan plan = plans.get(containerId);
         if (plan == null) return;
+        forget(containerId);
+        dropAnonymous(plan);
+    }
+
+    private void dropAnonymous(Plan plan) {
         for (MountPoint p : plan.mounts()) {
             if (!p.type().equals("volume") || !volumes.exists(p.name())) continue;
             try {
@@ -286,24 +297,41 @@ public final class ContainerMounts {
     }
 
     /**
+     * Beside a volume's {@code _data} while a copy-up fills it: holds the mount's destination. A copy-up cut short
+     * by a crash leaves a volume that is not empty yet not whole; the next start of a container mounting it at the
+     * same destination finishes the copy instead of taking the part for the whole.
+     */
+    static final String COPY_UP_PENDING = "copy-up.pending";
+
+    /**
      * Docker's copy-up: an empty volume mounted where the image has a directory gets that directory's content, owners
-     * and modes. A path that leads out of the rootfs through a link is left alone.
+     * and modes. A path that leads out of the rootfs through a link is left alone. Nothing in the volume is ever
+     * deleted here: a resumed copy only writes the image's files again.
      */
     static void copyUp(Path rootfs, String destination, Path data) {
+        Path pending = data.resolveSibling(COPY_UP_PENDING);
         try {
-            try (var entries = Files.list(data)) {
-                if (entries.findAny().isPresent()) return;
+            boolean resuming = Files.exists(pending) && Files.readString(pending).equals(destination);
+            if (!resuming) {
+                Files.deleteIfExists(pending); // left by a copy-up to another destination: this volume is in use now
+                try (var entries = Files.list(data)) {
+                    if (entries.findAny().isPresent()) return;
+                }
             }
             Path src = rootfs.resolve(MountRequests.clean(destination).substring(1));
-            if (!Files.isDirectory(src)) return;
-            Path real = src.toRealPath();
-            if (!real.startsWith(rootfs.toRealPath())) return;
+            Path real = Files.isDirectory(src) ? src.toRealPath() : null;
+            if (real == null || !real.startsWith(rootfs.toRealPath())) {
+                Files.deleteIfExists(pending);
+                return;
+            }
+            AtomicFiles.write(pending, destination.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Process cp = new ProcessBuilder("cp", "-a", "--", real + "/.", data + "/")
                     .redirectErrorStream(true).start();
             String out = new String(cp.getInputStream().readAllBytes());
             if (!cp.waitFor(5, TimeUnit.MINUTES) || cp.exitValue() != 0) {
                 throw EngineException.failure("copy the image's %s into the volume: %s", destination, out.strip());
             }
+            Files.delete(pending);
         } catch (IOException e) {
             throw EngineException.failure("copy the image's %s into the volume: %s", destination, e.getMessage());
         } catch (InterruptedException e) {

@@ -19,6 +19,48 @@ class ContainerServiceTest {
     }
 
     @Test
+    void create_whoseSideRecordsFail_leavesNoContainer_noLayer_andTheNameFree() {
+        var f = new ServiceFixture(tmp);
+        var discarded = new java.util.ArrayList<String>();
+        var refusing = new ContainerService.SideRecords() {
+            @Override public void write(String id) { throw EngineException.invalid("Duplicate mount point: /data"); }
+            @Override public void discard(String id) { discarded.add(id); }
+        };
+        assertThatThrownBy(() -> f.service.create("web", ServiceFixture.spec(List.of("true")), refusing))
+                .isInstanceOf(EngineException.InvalidArgument.class).hasMessage("Duplicate mount point: /data");
+        assertThat(f.service.list()).isEmpty();
+        assertThat(f.layers.containerLayers()).isEmpty();
+        assertThat(discarded).hasSize(1);
+        assertThat(f.store.loadAll()).isEmpty();
+        assertThat(f.events).isEmpty();
+        assertThat(f.service.create("web", ServiceFixture.spec(List.of("true"))).name()).isEqualTo("web");
+    }
+
+    @Test
+    void create_writesTheSideRecords_beforeTheContainerRecord() {
+        var f = new ServiceFixture(tmp);
+        var seen = new java.util.ArrayList<String>();
+        f.service.create("web", ServiceFixture.spec(List.of("true")), new ContainerService.SideRecords() {
+            @Override public void write(String id) {
+                seen.add("layer " + f.layers.containerLayers().contains(id) + ", record " + f.store.loadAll().size());
+            }
+            @Override public void discard(String id) { seen.add("discard"); }
+        });
+        assertThat(seen).containsExactly("layer true, record 0");
+    }
+
+    @Test
+    void restore_dropsTheLayerOfACreateThatACrashCutShort() {
+        var f = new ServiceFixture(tmp);
+        var kept = f.service.create("kept", ServiceFixture.spec(List.of("true")));
+        f.layers.prepare("f".repeat(64), ServiceFixture.BUSYBOX.chainId()); // a create that died before writing its record
+        f.service = f.newService();
+        f.service.restore();
+        assertThat(f.layers.containerLayers()).containsExactly(kept.id());
+        assertThat(f.service.list()).extracting(Container::id).containsExactly(kept.id());
+    }
+
+    @Test
     void resize_whenRunningWithTty_resizesTheTask() {
         var f = new ServiceFixture(tmp);
         var c = f.service.create("term", ttySpec());

@@ -103,6 +103,7 @@ final class ServiceFixture {
     /** Layers as data; {@link #failRemove} makes the next removal of one fail. */
     static final class DataLayers implements LayerStore {
         private final Path root;
+        final java.util.Set<String> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
         volatile RuntimeException failRemove;
 
         DataLayers(Path root) {
@@ -111,6 +112,7 @@ final class ServiceFixture {
 
         @Override
         public Mount prepare(String containerId, String chainId) {
+            prepared.add(containerId);
             return mountFor(containerId);
         }
 
@@ -124,6 +126,12 @@ final class ServiceFixture {
             RuntimeException e = failRemove;
             failRemove = null;
             if (e != null) throw e;
+            prepared.remove(containerId);
+        }
+
+        @Override
+        public java.util.Set<String> containerLayers() {
+            return java.util.Set.copyOf(prepared);
         }
 
         @Override

@@ -29,6 +29,50 @@ class ContainerMountsTest {
     }
 
     @Test
+    void discard_ofAFailedCreate_dropsItsRecordAndItsNewAnonymousVolumes_butNotNamedOnes() throws Exception {
+        var volumes = new VolumeStore(dir.resolve("volumes"), events);
+        var mounts = mounts(volumes);
+        String id = "d".repeat(64);
+        mounts.attach(id, List.of(anonymous("/a"), named("keep", "/data")), false, Map.of());
+        String anon = mounts.plan(id).mounts().getFirst().name();
+        mounts.discard(id);
+        assertThat(mounts.plan(id).mounts()).isEmpty();
+        assertThat(dir.resolve("mounts").resolve(id + ".json")).doesNotExist();
+        assertThat(volumes.exists(anon)).isFalse();
+        assertThat(volumes.exists("keep")).isTrue();
+    }
+
+    @Test
+    void copyUp_fillsAnEmptyVolume_andLeavesAFullOneAlone() throws Exception {
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs/etc/app"));
+        Files.writeString(rootfs.resolve("a.conf"), "from the image");
+        Path data = Files.createDirectories(dir.resolve("vol/_data"));
+        ContainerMounts.copyUp(dir.resolve("rootfs"), "/etc/app", data);
+        assertThat(Files.readString(data.resolve("a.conf"))).isEqualTo("from the image");
+        assertThat(data.resolveSibling(ContainerMounts.COPY_UP_PENDING)).doesNotExist();
+
+        Files.writeString(data.resolve("a.conf"), "the user's");
+        Files.writeString(rootfs.resolve("b.conf"), "new in the image");
+        ContainerMounts.copyUp(dir.resolve("rootfs"), "/etc/app", data);
+        assertThat(Files.readString(data.resolve("a.conf"))).isEqualTo("the user's");
+        assertThat(data.resolve("b.conf")).doesNotExist();
+    }
+
+    @Test
+    void copyUp_cutShortByACrash_isFinishedByTheNextStart_notTakenForAFullVolume() throws Exception {
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs/srv"));
+        for (String n : List.of("one", "two", "three")) Files.writeString(rootfs.resolve(n), n);
+        Path data = Files.createDirectories(dir.resolve("vol/_data"));
+        Files.writeString(data.resolve("one"), "one"); // what landed before the daemon was killed
+        Files.writeString(data.resolveSibling(ContainerMounts.COPY_UP_PENDING), "/srv");
+        ContainerMounts.copyUp(dir.resolve("rootfs"), "/srv", data);
+        try (var files = Files.list(data)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("one", "two", "three");
+        }
+        assertThat(data.resolveSibling(ContainerMounts.COPY_UP_PENDING)).doesNotExist();
+    }
+
+    @Test
     void aContainerWithoutMounts_hasNoFile() throws Exception {
         var mounts = mounts(new VolumeStore(dir.resolve("volumes"), events));
         mounts.attach("a".repeat(64), List.of(), false, Map.of());
