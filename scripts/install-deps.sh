@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages berth needs and that a fresh machine may lack. Idempotent; needs root.
 set -euo pipefail
-packages=(runc conmon busybox-static iptables iproute2 util-linux tini tmux maven bsdutils skopeo procps)
+packages=(runc conmon busybox-static iptables iproute2 util-linux tini tmux maven bsdutils skopeo procps libcap2-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -55,7 +55,9 @@ final class ImageArchiveReader implements AutoCloseable {
     private final Map<String, String> links = new HashMap<>();
 
     /** An image found in the archive. {@code layers} line up with the config's {@code diffIds}. */
-    record ArchivedImage(String id, byte[] config, List<String> diffIds, List<LayerFile> layers, List<ImageRef> tags) {}
+    /** {@code parent}: manifest.json's "Parent" (the image it was committed from, saved alongside), else null. */
+    record ArchivedImage(String id, byte[] config, List<String> diffIds, List<LayerFile> layers, List<ImageRef> tags,
+                         String parent) {}
 
     /** A layer's file in the archive; {@code digest} is the blob digest to check, or null where the name carries none. */
     record LayerFile(String path, Digest digest) {}
@@ -156,7 +158,9 @@ final class ImageArchiveReader implements AutoCloseable {
             checkLayerCount(parsed, layers.size());
             var tags = new ArrayList<ImageRef>();
             for (JsonNode t : entry.path("RepoTags")) tags.add(tag(t.asString()));
-            merge(images, new ArchivedImage(id, config, parsed.diffIds(), layers, tags));
+            String parent = entry.path("Parent").asString(null);
+            if (parent != null) parent = digest(parent).toString();
+            merge(images, new ArchivedImage(id, config, parsed.diffIds(), layers, tags, parent));
         }
         return List.copyOf(images.values());
     }
@@ -199,7 +203,7 @@ final class ImageArchiveReader implements AutoCloseable {
         }
         checkLayerCount(parsed, layers.size());
         merge(images, new ArchivedImage(configDigest.toString(), config, parsed.diffIds(), layers,
-                tag == null ? List.of() : List.of(tag)));
+                tag == null ? List.of() : List.of(tag), null));
     }
 
     /** io.containerd.image.name as Docker writes it; else org.opencontainers.image.ref.name if it is a full name. */
@@ -226,7 +230,8 @@ final class ImageArchiveReader implements AutoCloseable {
         }
         var tags = new ArrayList<>(known.tags());
         image.tags().stream().filter(t -> !tags.contains(t)).forEach(tags::add);
-        images.put(image.id(), new ArchivedImage(known.id(), known.config(), known.diffIds(), known.layers(), tags));
+        images.put(image.id(), new ArchivedImage(known.id(), known.config(), known.diffIds(), known.layers(), tags,
+                known.parent() != null ? known.parent() : image.parent()));
     }
 
     private static void checkLayerCount(ConfigFile config, int layers) {

@@ -35,7 +35,9 @@ final class ImageArchiveWriter {
     private ImageArchiveWriter() {}
 
     /** One image to save: its id, config bytes, layers (bottom first) and the names it is saved under. */
-    record SavedImage(String id, byte[] config, List<String> diffIds, List<String> chainIds, List<ImageRef> tags) {}
+    /** {@code parent}: the image it was committed from if that is saved too (manifest.json's "Parent"), else null. */
+    record SavedImage(String id, byte[] config, List<String> diffIds, List<String> chainIds, List<ImageRef> tags,
+                      String parent) {}
 
     /** Where layer tars come from. */
     interface Layers {
@@ -81,6 +83,7 @@ final class ImageArchiveWriter {
             entry.put("Config", blobPath(configDigest));
             entry.put("RepoTags", image.tags().isEmpty() ? null : image.tags().stream().map(ImageRef::toString).toList());
             entry.put("Layers", layerPaths);
+            if (image.parent() != null) entry.put("Parent", image.parent());
             manifestJson.add(entry);
 
             if (image.tags().isEmpty()) {

@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Images on this machine: config blobs in a {@link ContentStore} ({@code <root>/blobs/sha256/<hex>}, the hex being
- * the image id), names in {@code <root>/repositories.json}, layers in an {@link OverlayLayerStore}.
+ * the image id), names in {@code <root>/repositories.json}, layers in an {@link OverlayLayerStore}, the parent of a
+ * committed image in {@link ImageParents} ({@code <root>/parents}).
  *
- * <p>Crash safety comes from ordering: an import commits the layer, then the config, then the name; a removal drops
- * names, then the config, then layers. Whatever a crash interrupts, the store is consistent at the next start, which
+ * <p>Crash safety comes from ordering: an import commits the layer, then the config, then the name (a commit writes
+ * the parent link before the config); a removal drops names, then the config, then the parent link, then layers. Whatever a crash interrupts, the store is consistent at the next start, which
  * drops names of missing images and deletes layers no image uses.
  *
  * <p>Thread-safe: lookups share a read lock; changes take the write lock. Unpacking an import, the slow part, runs
@@ -39,13 +40,17 @@ public final class LocalImageService implements ImageService {
     private final OverlayLayerStore layers;
     private final ContentStore configs;
     private final ReferenceStore references;
+    private final ImageParents parents;
     private final Map<String, StoredImage> images = new HashMap<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Archives being loaded are spooled here; whatever a crash left is deleted at start. */
     private final Path tmpDir;
 
-    /** An image as kept in memory: its config and the chain ids of its layers, bottom first. */
-    private record StoredImage(String id, ConfigFile config, List<String> chainIds) {
+    /**
+     * An image as kept in memory: its config, the chain ids of its layers, bottom first, and the id of the image it
+     * was committed from, or null.
+     */
+    private record StoredImage(String id, ConfigFile config, List<String> chainIds, String parent) {
         String topChainId() {
             return chainIds.isEmpty() ? "" : chainIds.getLast();
         }
@@ -57,6 +62,7 @@ public final class LocalImageService implements ImageService {
         sweepSpools();
         this.configs = new ContentStore(root.resolve("blobs"));
         this.references = new ReferenceStore(root.resolve("repositories.json"));
+        this.parents = new ImageParents(root.resolve("parents"));
         load();
     }
 
@@ -118,7 +124,7 @@ public final class LocalImageService implements ImageService {
         long size = 0;
         for (String chainId : s.chainIds()) size += layers.layer(chainId).map(LayerInfo::size).orElse(0L);
         ConfigFile c = s.config();
-        return new Image(s.id(), List.copyOf(tags), List.copyOf(digests), "", c.comment(), c.created(), c.author(),
+        return new Image(s.id(), List.copyOf(tags), List.copyOf(digests), s.parent() == null ? "" : s.parent(), c.comment(), c.created(), c.author(),
                 c.architecture(), c.os(), c.config(), c.diffIds(), s.topChainId(), size);
     }
 
@@ -137,7 +143,7 @@ public final class LocalImageService implements ImageService {
                     var config = ConfigFile.forImport(options == null ? null : options.config(),
                             options == null ? null : options.message(), Instant.now(), layer.diffId());
                     String id = configs.put(config.toJson()).toString();
-                    var image = new StoredImage(id, config, List.of(layer.chainId()));
+                    var image = new StoredImage(id, config, List.of(layer.chainId()), null);
                     images.put(id, image);
                     if (ref != null) references.put(ref, id);
                     return toImage(image);
@@ -169,14 +175,18 @@ public final class LocalImageService implements ImageService {
                     layer = layers.commit(pending, parent.chainIds().isEmpty() ? null : parent.topChainId());
                     chain.add(layer.chainId());
                 }
+                Digest configId = null;
                 try {
                     byte[] json = CommitConfig.derive(parentConfig, options, diffId, Instant.now());
+                    configId = Digest.of(json);
+                    parents.put(configId, parent.id()); // before the config, which makes the image
                     String id = configs.put(json).toString();
-                    var image = new StoredImage(id, ConfigFile.parse(json), List.copyOf(chain));
+                    var image = new StoredImage(id, ConfigFile.parse(json), List.copyOf(chain), parent.id());
                     images.put(id, image);
                     if (ref != null) references.put(ref, id);
                     return toImage(image);
                 } catch (RuntimeException e) {
+                    if (configId != null && !images.containsKey(configId.toString())) parents.delete(configId);
                     if (layer != null && !isLayerUsed(layer.chainId(), null)) layers.deleteLayer(layer.chainId());
                     throw e;
                 }
@@ -206,7 +216,9 @@ public final class LocalImageService implements ImageService {
      * name, untag; if that was the last name, delete the image too unless a container uses it (then it stays,
      * dangling). By id, untag everything and delete. Refused without {@code force}: the only name of an image a
      * container uses, an image in use by id, an image with several names by id. Forced removal of an image in use
-     * untags it and keeps it. {@code noPrune} has nothing to do: imported images have no parent images.
+     * untags it and keeps it. An image other images were committed from is never deleted (by id, a conflict even
+     * forced; by its last name, it is untagged and stays). Unless {@code noPrune}, deleting an image deletes its
+     * parents too as long as they have no name, no other child and no container.
      */
     @Override
     public List<DeleteResponse> remove(String nameOrId, boolean force, boolean noPrune, Predicate<String> inUse) {
@@ -225,9 +237,14 @@ public final class LocalImageService implements ImageService {
                             + "- a container is using its referenced image %s", nameOrId, shortId);
                 }
                 untag(ref, records);
-                if (!references.referencesTo(id).isEmpty() || used) return records;
+                if (!references.referencesTo(id).isEmpty() || used || hasChildren(id)) return records;
                 delete(image, records);
+                if (!noPrune) pruneParents(image, inUse, records);
                 return records;
+            }
+            if (hasChildren(id)) {
+                throw EngineException.conflict("conflict: unable to delete %s (cannot be forced) - image has dependent "
+                        + "child images", shortId);
             }
             if (used) {
                 if (!force) {
@@ -243,10 +260,25 @@ public final class LocalImageService implements ImageService {
             }
             refs.forEach(r -> untag(r, records));
             delete(image, records);
+            if (!noPrune) pruneParents(image, inUse, records);
             return records;
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    private boolean hasChildren(String id) {
+        return images.values().stream().anyMatch(i -> id.equals(i.parent()));
+    }
+
+    /** Deletes the parents of a deleted image upwards while each has no name, no child left and no container. */
+    private long pruneParents(StoredImage deleted, Predicate<String> inUse, List<DeleteResponse> records) {
+        long freed = 0;
+        for (StoredImage p = images.get(deleted.parent()); p != null; p = images.get(p.parent())) {
+            if (!references.referencesTo(p.id()).isEmpty() || hasChildren(p.id()) || inUse.test(p.id())) break;
+            freed += delete(p, records);
+        }
+        return freed;
     }
 
     private static boolean isIdPrefix(String id, String typed) {
@@ -265,6 +297,7 @@ public final class LocalImageService implements ImageService {
      */
     private long delete(StoredImage image, List<DeleteResponse> records) {
         configs.delete(Digest.parse(image.id()));
+        parents.delete(Digest.parse(image.id()));
         images.remove(image.id());
         records.add(DeleteResponse.deletedImage(image.id()));
         long freed = 0;
@@ -303,7 +336,8 @@ public final class LocalImageService implements ImageService {
                         .orElseThrow(() -> EngineException.failure("the config of image %s is missing or damaged", s.id()));
                 // Refuse now, before the first byte, if a layer's tar cannot be given back.
                 s.chainIds().forEach(layers::tarSize);
-                saved.add(new ImageArchiveWriter.SavedImage(s.id(), config, s.config().diffIds(), s.chainIds(), e.getValue()));
+                String parent = s.parent() != null && tags.containsKey(s.parent()) ? s.parent() : null;
+                saved.add(new ImageArchiveWriter.SavedImage(s.id(), config, s.config().diffIds(), s.chainIds(), e.getValue(), parent));
             }
         } finally {
             lock.readLock().unlock();
@@ -446,16 +480,20 @@ public final class LocalImageService implements ImageService {
                     parent = chainId;
                 }
             }
+            Map<String, String> parentOf = validParents(archived);
             for (var image : archived) {
                 if (images.containsKey(image.id())) continue;
-                if (!configs.put(image.config()).toString().equals(image.id())) throw new IllegalStateException("config digest changed");
+                String parent = parentOf.get(image.id());
                 added.add(image.id());
-                images.put(image.id(), new StoredImage(image.id(), ConfigFile.parse(image.config()), chainIds(image.diffIds())));
+                if (parent != null) parents.put(Digest.parse(image.id()), parent); // before the config, as a commit
+                if (!configs.put(image.config()).toString().equals(image.id())) throw new IllegalStateException("config digest changed");
+                images.put(image.id(), new StoredImage(image.id(), ConfigFile.parse(image.config()), chainIds(image.diffIds()), parent));
             }
         } catch (RuntimeException e) {
             for (String id : added) {
                 images.remove(id);
                 configs.delete(Digest.parse(id));
+                parents.delete(Digest.parse(id));
             }
             for (String chainId : committed.reversed()) {
                 if (!isLayerUsed(chainId, null)) layers.deleteLayer(chainId);
@@ -478,6 +516,28 @@ public final class LocalImageService implements ImageService {
         return messages;
     }
 
+    /**
+     * The parents an archive names (manifest.json's "Parent", which docker save writes when it saves both), as dockerd
+     * takes them: the parent must be in the archive or stored, and its layers the bottom of the child's; else the
+     * load is refused.
+     */
+    private Map<String, String> validParents(List<ImageArchiveReader.ArchivedImage> archived) {
+        var diffIds = new HashMap<String, List<String>>();
+        images.values().forEach(i -> diffIds.put(i.id(), i.config().diffIds()));
+        archived.forEach(i -> diffIds.put(i.id(), i.diffIds()));
+        var out = new HashMap<String, String>();
+        for (var image : archived) {
+            if (image.parent() == null) continue;
+            List<String> parentLayers = diffIds.get(image.parent());
+            if (parentLayers == null || parentLayers.size() > image.diffIds().size()
+                    || !image.diffIds().subList(0, parentLayers.size()).equals(parentLayers)) {
+                throw EngineException.invalid("invalid archive: image %s is not a valid parent for %s", image.parent(), image.id());
+            }
+            out.put(image.id(), image.parent());
+        }
+        return out;
+    }
+
     @Override
     public List<HistoryItem> history(String nameOrId) {
         lock.readLock().lock();
@@ -496,9 +556,13 @@ public final class LocalImageService implements ImageService {
                 }
                 out.addFirst(new HistoryItem("<missing>", h.created().getEpochSecond(), h.createdBy(), null, size, h.comment()));
             }
-            if (!out.isEmpty()) {
-                HistoryItem top = out.getFirst();
-                out.set(0, new HistoryItem(s.id(), top.created(), top.createdBy(), toImage(s).repoTags(), top.size(), top.comment()));
+            // As dockerd: the newest entry is the image's, each older one its parent's, while there are parents.
+            StoredImage owner = s;
+            for (int i = 0; i < out.size() && owner != null; i++) {
+                HistoryItem h = out.get(i);
+                List<String> tags = toImage(owner).repoTags();
+                out.set(i, new HistoryItem(owner.id(), h.created(), h.createdBy(), tags.isEmpty() ? null : tags, h.size(), h.comment()));
+                owner = images.get(owner.parent());
             }
             return out;
         } finally {
@@ -512,11 +576,17 @@ public final class LocalImageService implements ImageService {
         try {
             var records = new ArrayList<DeleteResponse>();
             long reclaimed = 0;
-            for (StoredImage s : List.copyOf(images.values())) {
-                if (inUse.test(s.id()) || !select.test(toImage(s))) continue;
-                references.referencesTo(s.id()).forEach(r -> untag(r, records));
-                reclaimed += delete(s, records);
-            }
+            // Children first: an image others were committed from goes in a later round, once they are gone.
+            boolean deleted;
+            do {
+                deleted = false;
+                for (StoredImage s : List.copyOf(images.values())) {
+                    if (hasChildren(s.id()) || inUse.test(s.id()) || !select.test(toImage(s))) continue;
+                    references.referencesTo(s.id()).forEach(r -> untag(r, records));
+                    reclaimed += delete(s, records);
+                    deleted = true;
+                }
+            } while (deleted);
             return new PruneReport(records, reclaimed);
         } finally {
             lock.writeLock().unlock();
@@ -545,6 +615,7 @@ public final class LocalImageService implements ImageService {
     // ---- start-up ----------------------------------------------------------------------------------------
 
     private void load() {
+        Map<String, String> parentLinks = parents.all();
         for (Digest digest : configs.list()) {
             var blob = configs.get(digest);
             if (blob.isEmpty()) continue;
@@ -556,12 +627,14 @@ public final class LocalImageService implements ImageService {
                     log.warn("image {} is missing layers {}; ignoring it", digest, missing);
                     continue;
                 }
-                images.put(digest.toString(), new StoredImage(digest.toString(), config, chainIds));
+                images.put(digest.toString(), new StoredImage(digest.toString(), config, chainIds, parentLinks.get(digest.toString())));
             } catch (RuntimeException e) {
                 log.warn("ignoring the unreadable image config {}: {}", digest, e.getMessage());
             }
         }
         references.retainImages(images::containsKey);
+        // Links of images a crash kept from being made (the link comes first) or from being removed completely.
+        for (String child : parentLinks.keySet()) if (!images.containsKey(child)) parents.delete(Digest.parse(child));
         // Layers whose image never got its config (a crash mid-import) or lost it (mid-removal).
         Set<String> wanted = new HashSet<>();
         images.values().forEach(i -> wanted.addAll(i.chainIds()));

@@ -25,7 +25,7 @@ final class NativeFs {
     private NativeFs() {}
 
     static final int S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFBLK = 0060000;
-    static final int ENODATA = 61, EOPNOTSUPP = 95;
+    static final int EPERM = 1, ENODATA = 61, EOPNOTSUPP = 95;
     private static final int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
     private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
 

@@ -1,6 +1,5 @@
 package dev.berth.image;
 
-import dev.berth.common.EngineException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -16,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -31,7 +31,6 @@ import java.util.zip.GZIPOutputStream;
  * at the end.
  */
 final class TarSplit {
-    private static final int BLOCK = 512;
     private static final int RAW_FLUSH = 64 * 1024;
 
     private TarSplit() {}
@@ -39,27 +38,14 @@ final class TarSplit {
     /** A file whose contents the split refers to, with its path inside the layer (cleaned, relative). */
     record FileRef(String name, long size) {}
 
-    /**
-     * Records the split of the tar stream read through it. Names are taken as tar readers take them: a GNU long
-     * name or a PAX {@code path} before the header, else the ustar prefix and name.
-     */
-    static final class Recorder extends ObservedInputStream {
+    /** Records the split of the tar stream read through it. */
+    static final class Recorder extends TarStreamTap {
         private final DataOutputStream out;
         private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        private final byte[] header = new byte[BLOCK];
         private final List<FileRef> files = new ArrayList<>();
         private final Set<String> names = new HashSet<>();
-        private int headerFill;
-        private long payloadLeft;
         private boolean payloadIsFile;
-        private long paddingLeft;
-        private boolean trailer;
         private boolean duplicateNames;
-        private ByteArrayOutputStream meta; // payload of a PAX or GNU long-name header being read
-        private byte metaType;
-        private String longName;
-        private String paxPath;
-        private Long paxSize;
 
         Recorder(InputStream in, OutputStream split) {
             super(in);
@@ -84,62 +70,14 @@ final class TarSplit {
         }
 
         @Override
-        protected void observe(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                int n;
-                if (trailer) {
-                    n = len;
-                    raw.write(b, off, n);
-                } else if (payloadLeft > 0) {
-                    n = (int) Math.min(len, payloadLeft);
-                    if (!payloadIsFile) raw.write(b, off, n);
-                    if (meta != null) meta.write(b, off, n);
-                    payloadLeft -= n;
-                    if (payloadLeft == 0) endPayload();
-                } else if (paddingLeft > 0) {
-                    n = (int) Math.min(len, paddingLeft);
-                    raw.write(b, off, n);
-                    paddingLeft -= n;
-                } else {
-                    n = Math.min(len, BLOCK - headerFill);
-                    System.arraycopy(b, off, header, headerFill, n);
-                    headerFill += n;
-                    if (headerFill == BLOCK) {
-                        headerFill = 0;
-                        raw.write(header);
-                        onHeader();
-                    }
-                }
-                off += n;
-                len -= n;
-                if (raw.size() >= RAW_FLUSH) flushRaw();
-            }
+        protected void bytes(Part part, byte[] b, int off, int len) throws IOException {
+            if (part != Part.CONTENT || !payloadIsFile) raw.write(b, off, len);
+            if (raw.size() >= RAW_FLUSH) flushRaw();
         }
 
-        private void onHeader() throws IOException {
-            if (isZero(header)) {
-                trailer = true;
-                return;
-            }
-            byte type = header[156];
-            long size = paxSize != null && !isMetaType(type) ? paxSize : number(header, 124, 12);
-            if (size < 0) throw EngineException.invalid("error processing tar file: archive/tar: invalid tar header");
-            paddingLeft = (BLOCK - size % BLOCK) % BLOCK;
-            payloadLeft = size;
+        @Override
+        protected void entry(byte type, String name, long size, Map<String, byte[]> xattrs) throws IOException {
             payloadIsFile = false;
-            meta = null;
-            if (isMetaType(type)) {
-                if (type == 'x' || type == 'L') {
-                    meta = new ByteArrayOutputStream();
-                    metaType = type;
-                }
-                if (size == 0) endPayload();
-                return;
-            }
-            String name = longName != null ? longName : paxPath != null ? paxPath : ustarName(header);
-            longName = null;
-            paxPath = null;
-            paxSize = null;
             if ((type == '0' || type == 0 || type == '7') && size > 0 && !name.endsWith("/")) {
                 String clean = clean(name);
                 if (clean != null) {
@@ -156,50 +94,6 @@ final class TarSplit {
             }
         }
 
-        private void endPayload() {
-            if (meta == null) return;
-            byte[] data = meta.toByteArray();
-            meta = null;
-            if (metaType == 'L') {
-                int end = 0;
-                while (end < data.length && data[end] != 0) end++;
-                longName = new String(data, 0, end, StandardCharsets.UTF_8);
-            } else {
-                parsePax(data);
-            }
-        }
-
-        /** PAX records: {@code "<len> <key>=<value>\n"}. Only path and size change where content lies. */
-        private void parsePax(byte[] data) {
-            int pos = 0;
-            while (pos < data.length) {
-                int space = pos;
-                while (space < data.length && data[space] != ' ') space++;
-                if (space >= data.length) return;
-                int len;
-                try {
-                    len = Integer.parseInt(new String(data, pos, space - pos, StandardCharsets.US_ASCII));
-                } catch (NumberFormatException e) {
-                    return;
-                }
-                if (len <= 0 || pos + len > data.length) return;
-                String record = new String(data, space + 1, pos + len - space - 2, StandardCharsets.UTF_8);
-                int eq = record.indexOf('=');
-                if (eq > 0) {
-                    String key = record.substring(0, eq), value = record.substring(eq + 1);
-                    if (key.equals("path")) paxPath = value;
-                    if (key.equals("size")) {
-                        try {
-                            paxSize = Long.parseLong(value);
-                        } catch (NumberFormatException e) {
-                            paxSize = null;
-                        }
-                    }
-                }
-                pos += len;
-            }
-        }
-
         private void flushRaw() throws IOException {
             if (raw.size() == 0) return;
             out.writeByte('R');
@@ -207,48 +101,6 @@ final class TarSplit {
             raw.writeTo(out);
             raw.reset();
         }
-    }
-
-    private static boolean isMetaType(byte type) {
-        return type == 'x' || type == 'g' || type == 'L' || type == 'K';
-    }
-
-    private static boolean isZero(byte[] block) {
-        for (byte x : block) if (x != 0) return false;
-        return true;
-    }
-
-    private static String ustarName(byte[] h) {
-        String name = cString(h, 0, 100);
-        boolean posix = h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r' && h[262] == 0;
-        if (posix) {
-            String prefix = cString(h, 345, 155);
-            if (!prefix.isEmpty()) return prefix + "/" + name;
-        }
-        return name;
-    }
-
-    private static String cString(byte[] b, int off, int len) {
-        int end = off;
-        while (end < off + len && b[end] != 0) end++;
-        return new String(b, off, end - off, StandardCharsets.UTF_8);
-    }
-
-    /** An octal field, or GNU base-256 when the high bit of the first byte is set; -1 if unreadable. */
-    static long number(byte[] h, int off, int len) {
-        if ((h[off] & 0x80) != 0) {
-            long v = h[off] & 0x7f;
-            for (int i = 1; i < len; i++) v = (v << 8) | (h[off + i] & 0xff);
-            return v;
-        }
-        long v = 0;
-        int i = off;
-        while (i < off + len && (h[i] == ' ' || h[i] == 0)) i++;
-        for (; i < off + len && h[i] != 0 && h[i] != ' '; i++) {
-            if (h[i] < '0' || h[i] > '7') return -1;
-            v = v * 8 + (h[i] - '0');
-        }
-        return v;
     }
 
     /** The name as a relative path inside the layer, or null if it is the root or not a plain path below it. */

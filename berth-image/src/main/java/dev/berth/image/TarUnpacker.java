@@ -34,9 +34,12 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * character device {@code <name>}, {@code .wh..wh..opq} sets {@code trusted.overlay.opaque=y} on its directory.
  * Symlink targets are kept as they are, even absolute ones: they are resolved inside the container's root.
  *
- * <p>Known limits: PAX {@code SCHILY.xattr.*} records are not applied (commons-compress decodes their values as
- * UTF-8, which would corrupt binary ones such as {@code security.capability}); when the daemon does not run as root
- * owners are left as the daemon's user, as rootless Docker without an id map does.
+ * <p>Extended attributes ({@code SCHILY.xattr.*} PAX records, file capabilities among them) are set on what they
+ * name, their values taken as raw bytes from the stream ({@link TarStreamTap.Xattrs}); {@code trusted.overlay.*}
+ * ones are left out, since a layer must not steer overlayfs (redirects, opaque flags) but through whiteouts.
+ *
+ * <p>Known limit: when the daemon does not run as root owners are left as the daemon's user, as rootless Docker
+ * without an id map does; so are {@code trusted.*} and {@code security.*} attributes, which need root.
  */
 final class TarUnpacker {
     private static final String WHITEOUT_PREFIX = ".wh.";
@@ -72,12 +75,13 @@ final class TarUnpacker {
 
     private Digest run(InputStream archive, java.util.function.UnaryOperator<InputStream> tap) {
         var hashing = new HashingInputStream(tap.apply(readSide(() -> Compression.decompressing(archive))));
-        var tar = new TarArchiveInputStream(hashing, StandardCharsets.UTF_8.name());
+        var xattrs = new TarStreamTap.Xattrs(hashing);
+        var tar = new TarArchiveInputStream(xattrs, StandardCharsets.UTF_8.name());
         TarArchiveEntry entry;
         while ((entry = readSide(tar::getNextEntry)) != null) {
             // Go's archive/tar checks every header's checksum; commons-compress leaves it to us.
             if (!entry.isCheckSumOK()) throw EngineException.invalid("error processing tar file: archive/tar: invalid tar header");
-            apply(entry, tar);
+            apply(entry, tar, xattrs.current());
         }
         readSide(() -> hashing.transferTo(OutputStream.nullOutputStream()));
         if (hashing.count % TAR_BLOCK != 0) throw EngineException.invalid("error processing tar file: unexpected EOF");
@@ -85,12 +89,12 @@ final class TarUnpacker {
         return Digest.fromHash(hashing.digest.digest());
     }
 
-    private void apply(TarArchiveEntry e, TarArchiveInputStream tar) {
+    private void apply(TarArchiveEntry e, TarArchiveInputStream tar, Map<String, byte[]> xattrs) {
         Path rel = relative(e.getName(), e.getName());
         if (rel == null) {
             // "./": the layer's root directory itself.
             if (!e.isDirectory()) throw refused(e.getName(), "the root of a layer must be a directory");
-            applyMetadata(root, e);
+            applyMetadata(root, e, xattrs);
             return;
         }
         Path parent = ensureParents(rel.getParent(), e.getName(), true);
@@ -121,7 +125,7 @@ final class TarUnpacker {
         } else {
             throw refused(e.getName(), "unhandled tar header type " + (char) flag);
         }
-        applyMetadata(target, e);
+        applyMetadata(target, e, xattrs);
     }
 
     private void applyWhiteout(Path parent, String base, TarArchiveEntry e) {
@@ -160,15 +164,28 @@ final class TarUnpacker {
         }
     }
 
-    private void applyMetadata(Path target, TarArchiveEntry e) {
+    private void applyMetadata(Path target, TarArchiveEntry e, Map<String, byte[]> xattrs) {
         boolean symlink = e.getLinkFlag() == TarConstants.LF_SYMLINK;
         writeSide(target, () -> {
             if (chown) chown(target, e);
-            // chmod after chown: chown clears setuid and setgid.
+            // chmod after chown: chown clears setuid and setgid. Attributes after both: chown also clears
+            // security.capability.
             if (!symlink) NativeFs.chmod(target, e.getMode());
+            for (var x : xattrs.entrySet()) {
+                if (!x.getKey().startsWith(TarStreamTap.OVERLAY_XATTR_PREFIX)) setXattr(target, x.getKey(), x.getValue());
+            }
         });
         if (e.isDirectory()) directoryTimes.put(target, e.getLastModifiedTime());
         else setTimes(target, e.getLastModifiedTime());
+    }
+
+    /** As Docker: an attribute the file system or the daemon's privileges do not allow is skipped, others fail. */
+    private void setXattr(Path target, String name, byte[] value) throws IOException {
+        try {
+            NativeFs.lsetxattr(target, name, value);
+        } catch (NativeFs.ErrnoException ex) {
+            if (ex.errno != NativeFs.EOPNOTSUPP && ex.errno != NativeFs.EPERM) throw ex;
+        }
     }
 
     private static void chown(Path target, TarArchiveEntry e) throws IOException {

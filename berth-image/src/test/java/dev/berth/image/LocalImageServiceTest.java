@@ -291,6 +291,115 @@ class LocalImageServiceTest {
         assertThat(images.list()).hasSize(1);
     }
 
+    private Image commitOn(Image parent, String content, String reference) {
+        var options = new ImageService.CommitOptions(reference, null, null, null, "c0ffee", "sh");
+        return images.commit(parent.id(), new ByteArrayInputStream(Tars.single(content)), options);
+    }
+
+    @Test
+    void commit_recordsItsParent_whichSurvivesARestart_andChainsTheHistoryIds() {
+        Image base = importTar(Tars.single("base"), "base:1");
+        Image child = commitOn(base, "child", "child:1");
+        Image grandchild = commitOn(child, "grandchild", null);
+
+        assertThat(child.parent()).isEqualTo(base.id());
+        assertThat(base.parent()).isEmpty();
+        reopen();
+        assertThat(images.resolve(grandchild.id()).parent()).isEqualTo(child.id());
+        var history = images.history(grandchild.id());
+        assertThat(history).extracting(ImageService.HistoryItem::id).containsExactly(grandchild.id(), child.id(), base.id());
+        assertThat(history).extracting(ImageService.HistoryItem::tags).containsExactly(null, List.of("child:1"), List.of("base:1"));
+    }
+
+    @Test
+    void anImageWithChildren_isNeverDeleted_byIdAConflictEvenForced_byItsLastNameOnlyUntagged() {
+        Image base = importTar(Tars.single("base"), "base:1");
+        Image child = commitOn(base, "child", "child:1");
+
+        assertThatThrownBy(() -> images.remove(base.id(), true, false, UNUSED))
+                .isInstanceOf(EngineException.Conflict.class)
+                .hasMessage("conflict: unable to delete %s (cannot be forced) - image has dependent child images",
+                        base.id().substring(7, 19));
+        assertThat(images.resolve("base:1").id()).isEqualTo(base.id());
+
+        assertThat(images.remove("base:1", false, false, UNUSED)).containsExactly(DeleteResponse.untag("base:1"));
+        assertThat(images.resolve(base.id()).repoTags()).isEmpty();
+
+        // Deleting the child takes its nameless parent along, unless told not to prune.
+        assertThat(images.remove("child:1", false, false, UNUSED)).containsSubsequence(
+                DeleteResponse.untag("child:1"), DeleteResponse.deletedImage(child.id()), DeleteResponse.deletedImage(base.id()));
+        assertThat(images.list()).isEmpty();
+    }
+
+    @Test
+    void remove_noPrune_keepsTheNamelessParent_andPruneTakesChildrenBeforeParents() {
+        Image base = importTar(Tars.single("base"), "base:1");
+        Image child = commitOn(base, "child", "child:1");
+        images.remove("base:1", false, false, UNUSED);
+        images.remove("child:1", false, true, UNUSED);
+        assertThat(images.list()).extracting(Image::id).containsExactly(base.id());
+
+        Image again = commitOn(base, "again", "again:1");
+        var report = images.prune(i -> true, UNUSED);
+        assertThat(report.deleted()).extracting(DeleteResponse::deleted).containsSubsequence(again.id(), base.id());
+        assertThat(images.list()).isEmpty();
+        assertThat(dataRoot.resolve("image/parents")).isEmptyDirectory();
+    }
+
+    @Test
+    void load_keepsTheParentAnArchiveNames_andRefusesOneThatIsNoParent() throws IOException {
+        Image base = importTar(Tars.single("base"), "base:1");
+        Image other = importTar(Tars.single("other"), "other:1");
+        Image child = commitOn(base, "child", "child:1");
+        byte[] good = archive(child, base.id(), base);
+        byte[] bad = archive(child, other.id(), other);
+        for (String name : List.of("child:1", "base:1", "other:1")) images.remove(name, false, false, UNUSED);
+        assertThat(images.list()).isEmpty();
+        List<String> emptyStore = storeFiles();
+
+        assertThatThrownBy(() -> images.load(new ByteArrayInputStream(bad)))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("is not a valid parent for " + child.id());
+        assertThat(storeFiles()).isEqualTo(emptyStore);
+
+        images.load(new ByteArrayInputStream(good));
+        assertThat(images.resolve("child:1").parent()).isEqualTo(base.id());
+    }
+
+    /** An archive of {@code child} naming {@code parentId} as its parent, with {@code alongside} saved too. */
+    private byte[] archive(Image child, String parentId, Image alongside) throws IOException {
+        var saved = new java.util.ArrayList<ImageArchiveWriter.SavedImage>();
+        for (Image i : List.of(child, alongside)) {
+            byte[] config = Files.readAllBytes(dataRoot.resolve("image/blobs/sha256").resolve(i.id().substring(7)));
+            saved.add(new ImageArchiveWriter.SavedImage(i.id(), config, i.layers(), LocalImageService.chainIds(i.layers()),
+                    List.of(ImageRef.parse(i.repoTags().getFirst())), i == child ? parentId : null));
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        ImageArchiveWriter.write(saved, new ImageArchiveWriter.Layers() {
+            @Override
+            public long tarSize(String chainId) {
+                return layers.tarSize(chainId);
+            }
+
+            @Override
+            public void writeTar(String chainId, java.io.OutputStream o) throws IOException {
+                layers.writeTar(chainId, o);
+            }
+        }, out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void startUp_dropsTheParentLinkOfACommitACrashCutShort() throws IOException {
+        Image base = importTar(Tars.single("base"), "base:1");
+        Files.writeString(dataRoot.resolve("image/parents").resolve("ab".repeat(32)), base.id());
+
+        reopen();
+
+        assertThat(dataRoot.resolve("image/parents")).isEmptyDirectory();
+        assertThat(images.resolve("base:1").id()).isEqualTo(base.id());
+    }
+
     @Test
     void startUp_sweepsWhatACrashLeft() throws IOException {
         Image kept = importTar(Tars.single("kept"), "kept:1");

@@ -77,7 +77,10 @@ class BerthCliFilesIT {
         assertThat(id).matches("sha256:[0-9a-f]{64}");
         assertThat(daemon.berth("run", "--rm", "snap:1").out()).isEqualTo("hi\n");
         var history = daemon.berth("history", "snap:1").out();
-        assertThat(history).startsWith("IMAGE").contains("snapshot").contains("<missing>");
+        // The step below the commit's is its parent's, the container's image: named by its id, as dockerd does.
+        String parent = daemon.berth("image", "inspect", "-f", "{{.Id}}", "busybox").out().strip();
+        assertThat(history).startsWith("IMAGE").contains("snapshot")
+                .containsPattern("\n" + id.substring(7, 19) + " .*\n" + parent.substring(7, 19) + " ");
 
         Path archive = tmp.resolve("snap.tar");
         assertThat(daemon.berth("save", "-o", archive.toString(), "snap:1").exit()).isZero();

@@ -217,6 +217,15 @@ class ContainerFilesIT {
             assertThat(ok(daemon.docker("history", "--format", "{{.Comment}}", "committed:1")).out()).startsWith("my change\n");
             assertThat(ok(daemon.docker("image", "inspect", "-f", "{{.Author}} {{len .RootFS.Layers}}", "committed:1")).out())
                     .isEqualTo("someone 2\n");
+            // The container's image is the new one's parent: in inspect, in the ids history shows, and it cannot go.
+            String busybox = ok(daemon.docker("image", "inspect", "-f", "{{.Id}}", "busybox")).out().strip();
+            assertThat(ok(daemon.docker("image", "inspect", "-f", "{{.Parent}}", "committed:1")).out()).isEqualTo(busybox + "\n");
+            assertThat(ok(daemon.docker("history", "--no-trunc", "--format", "{{.ID}}", "committed:1")).out())
+                    .startsWith(commit.out().strip() + "\n" + busybox + "\n");
+            var rmi = daemon.docker("rmi", "-f", busybox);
+            assertThat(rmi.exit()).isNotZero();
+            assertThat(rmi.err()).contains("conflict: unable to delete " + busybox.substring(7, 19)
+                    + " (cannot be forced) - image has dependent child images");
             // The container kept running through its pause.
             assertThat(ok(daemon.docker("inspect", "-f", "{{.State.Status}}", "chg")).out()).isEqualTo("running\n");
             var events = ok(daemon.docker("events", "--since", Long.toString(since), "--until",
@@ -239,6 +248,62 @@ class ContainerFilesIT {
         } finally {
             daemon.docker("rm", "-f", "nochange");
         }
+    }
+
+    /**
+     * A file capability ({@code setcap cap_setuid,cap_net_raw+ep} on a static busybox) through every tar path: cp in
+     * and out, export, commit, a run of the committed image as a non-root user (the kernel grants the capability
+     * when the file is executed), save and load back.
+     */
+    @Test
+    void aFileCapability_survivesCpExportCommitSaveAndLoad(@TempDir Path tmp) throws Exception {
+        Path capbox = Files.createDirectories(tmp.resolve("in")).resolve("busybox");
+        Files.copy(Path.of("/usr/bin/busybox"), capbox);
+        run("setcap", "cap_setuid,cap_net_raw+ep", capbox.toString());
+        String caps = "cap_setuid,cap_net_raw=ep";
+        String capEff = "CapEff:\t0000000000002080\n";
+        runDetached("caps", "mkdir /opt && touch /ready");
+        try {
+            ok(daemon.docker("cp", capbox.toString(), "caps:/opt/busybox"));
+            ok(daemon.docker("cp", "caps:/opt/busybox", tmp.resolve("out").toString()));
+            assertThat(run("getcap", tmp.resolve("out").toString())).contains(caps);
+
+            Path export = tmp.resolve("export.tar");
+            ok(daemon.docker("export", "-o", export.toString(), "caps"));
+            assertThat(paxCapability(export, "opt/busybox")).isEqualTo("0100000280200000000000000000000000000000");
+
+            ok(daemon.docker("commit", "caps", "capped:1"));
+            var inside = ok(daemon.docker("run", "--rm", "--user", "1000:1000", "capped:1",
+                    "/opt/busybox", "grep", "CapEff", "/proc/self/status"));
+            assertThat(inside.out()).isEqualTo(capEff);
+            // Without the capability the same grep as that user shows none.
+            assertThat(ok(daemon.docker("run", "--rm", "--user", "1000:1000", "capped:1", "grep", "CapEff",
+                    "/proc/self/status")).out()).isEqualTo("CapEff:\t0000000000000000\n");
+
+            Path saved = tmp.resolve("capped.tar");
+            ok(daemon.docker("save", "-o", saved.toString(), "capped:1"));
+            ok(daemon.docker("rmi", "capped:1"));
+            ok(daemon.docker("load", "-i", saved.toString()));
+            var loaded = ok(daemon.docker("run", "--rm", "--user", "1000:1000", "capped:1",
+                    "/opt/busybox", "grep", "CapEff", "/proc/self/status"));
+            assertThat(loaded.out()).isEqualTo(inside.out());
+        } finally {
+            daemon.docker("rm", "-f", "caps");
+            daemon.docker("rmi", "capped:1");
+        }
+    }
+
+    /** The {@code SCHILY.xattr.security.capability} PAX record of {@code member}, hex, as Python's tarfile reads it. */
+    private static String paxCapability(Path tar, String member) throws Exception {
+        return run("python3", "-c", """
+                import sys, tarfile
+                m = tarfile.open(sys.argv[1]).getmember(sys.argv[2])
+                print(m.pax_headers["SCHILY.xattr.security.capability"].encode("utf-8", "surrogateescape").hex())
+                """, tar.toString(), member).strip();
+    }
+
+    private static String run(String... command) throws Exception {
+        return ok(Cli.run(java.util.List.of(command), java.util.Map.of(), null)).out();
     }
 
     // ---- raw API ---------------------------------------------------------------------------------------------

@@ -63,6 +63,21 @@ class CpMountsIT {
             ok(daemon.docker("cp", "cpvol:/data/.", tmp.resolve("data-copy").toString()));
             assertThat(tmp.resolve("data-copy/in.txt")).hasContent("copied in");
 
+            // A directory read whole holds what is mounted below it, as the container sees it: the volume, the bind
+            // and the engine's /etc files, not what lies under them in the container's layer.
+            ok(daemon.docker("cp", "cpvol:/", tmp.resolve("whole").toString()));
+            assertThat(tmp.resolve("whole/data/in.txt")).hasContent("copied in");
+            assertThat(tmp.resolve("whole/data/out.txt")).hasContent("from container");
+            assertThat(tmp.resolve("whole/srv/b/from-host")).hasContent("host side");
+            assertThat(Files.readString(tmp.resolve("whole/etc/hosts")))
+                    .isEqualTo(ok(daemon.docker("exec", "cpvol", "cat", "/etc/hosts")).out());
+            assertThat(tmp.resolve("whole/bin/sh")).exists();
+            ok(daemon.docker("cp", "cpvol:/srv", tmp.resolve("srv-copy").toString()));
+            assertThat(tmp.resolve("srv-copy/b/renamed.txt")).hasContent("copied in");
+            ok(daemon.docker("cp", "cpvol:/etc/.", tmp.resolve("etc-copy").toString()));
+            assertThat(Files.readString(tmp.resolve("etc-copy/hostname")))
+                    .isEqualTo(ok(daemon.docker("exec", "cpvol", "cat", "/etc/hostname")).out());
+
             // The engine's /etc files: read as the container reads them, never written underneath.
             String hostname = ok(daemon.docker("exec", "cpvol", "hostname")).out().strip();
             ok(daemon.docker("cp", "cpvol:/etc/hosts", tmp.resolve("hosts").toString()));

@@ -170,12 +170,46 @@ class SaveLoadIT {
         assertThat(layerDirs()).isEmpty();
     }
 
+    @Test
+    @Order(5)
+    void saveOfACommitWithItsParent_namesTheParent_andLoadRestoresIt() throws Exception {
+        ok(daemon.berth("image", "import", "--change", "CMD [\"sh\"]", Busybox.tar().toString(), "busybox:latest"));
+        String base = id("busybox");
+        ok(daemon.docker("create", "--name", "to-commit", "busybox", "sh"));
+        Files.writeString(work.resolve("added"), "added\n");
+        ok(daemon.docker("cp", work.resolve("added").toString(), "to-commit:/added"));
+        ok(daemon.docker("commit", "to-commit", "child:1"));
+        ok(daemon.docker("rm", "to-commit"));
+        String child = id("child:1");
+        Path both = work.resolve("both.tar");
+        ok(daemon.docker("save", "-o", both.toString(), "child:1", "busybox"));
+        Path alone = work.resolve("alone.tar");
+        ok(daemon.docker("save", "-o", alone.toString(), "child:1"));
+        assertThat(manifestParents(both)).isEqualTo("['" + base + "', None]\n"); // child:1 first, as asked
+        assertThat(manifestParents(alone)).isEqualTo("[None]\n");
+
+        ok(daemon.docker("rmi", "child:1", "busybox"));
+        assertThat(layerDirs()).isEmpty();
+        ok(daemon.docker("load", "-i", both.toString()));
+        assertThat(ok(daemon.docker("image", "inspect", "-f", "{{.Parent}}", child))).isEqualTo(base + "\n");
+        assertThat(ok(daemon.docker("image", "inspect", "-f", "{{.Parent}}", base))).isEqualTo("\n");
+        ok(daemon.docker("rmi", "child:1", "busybox"));
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private static List<Path> layerDirs() throws Exception {
         try (var dirs = Files.list(daemon.dataRoot().resolve("overlay/layers"))) {
             return dirs.toList();
         }
+    }
+
+    /** The "Parent" of each manifest.json entry, in order, as Python prints the list ({@code None} for none). */
+    private static String manifestParents(Path archive) throws Exception {
+        return ok(Cli.run(List.of("python3", "-c", """
+                import json, sys, tarfile
+                print([e.get("Parent") for e in json.load(tarfile.open(sys.argv[1]).extractfile("manifest.json"))])
+                """, archive.toString()), Map.of(), null));
     }
 
     /** Every path under the image and layer stores. */

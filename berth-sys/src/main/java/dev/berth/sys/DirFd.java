@@ -48,7 +48,7 @@ public final class DirFd {
     public static final int S_IFMT = 0170000, S_IFSOCK = 0140000, S_IFLNK = 0120000, S_IFREG = 0100000,
             S_IFBLK = 0060000, S_IFDIR = 0040000, S_IFCHR = 0020000, S_IFIFO = 0010000;
     public static final int EEXIST = 17, ENOTDIR = 20, EISDIR = 21, ELOOP = 40, EXDEV = 18, ENOTEMPTY = 39,
-            ENODATA = 61;
+            ENODATA = 61, EOPNOTSUPP = 95;
 
     private static final long SYS_OPENAT2 = 437;
     private static final int STATX_BASIC_STATS = 0x7ff;
@@ -78,10 +78,10 @@ public final class DirFd {
     private static final MethodHandle UTIMENSAT = bind("utimensat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle FUTIMENS = bind("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle FSETXATTR = bind("fsetxattr",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle FGETXATTR = bind("fgetxattr",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle SETXATTR = bind("setxattr",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle GETXATTR = bind("getxattr",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
 
     /** What statx(2) says about a file, in the units Java code wants. */
     public record Stat(int mode, int uid, int gid, long size, long mtimeSeconds, int mtimeNanos, long ino,
@@ -245,27 +245,32 @@ public final class DirFd {
         }
     }
 
-    /** fgetxattr(2) on a real (not O_PATH) descriptor; null if the file has no such attribute. */
+    /**
+     * The extended attribute {@code attr} of the file {@code fd} refers to, or null if it has none (or the file system
+     * has no attributes). Read through {@link #procPath}, so an O_PATH descriptor works too, that of a symlink
+     * included (the attribute of the link itself): fgetxattr(2) refuses O_PATH descriptors.
+     */
     public static byte[] getxattr(int fd, String attr) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             MemorySegment buf = arena.allocate(65536);
             long n;
             try {
-                n = (long) FGETXATTR.invokeExact(state, fd, arena.allocateFrom(attr, StandardCharsets.UTF_8), buf, 65536L);
+                n = (long) GETXATTR.invokeExact(state, arena.allocateFrom(procPath(fd).toString()),
+                        arena.allocateFrom(attr, StandardCharsets.UTF_8), buf, 65536L);
             } catch (Throwable t) {
                 throw broken(t);
             }
             if (n < 0) {
                 int err = errno(state);
-                if (err == ENODATA || err == 95 /* EOPNOTSUPP */) return null;
+                if (err == ENODATA || err == EOPNOTSUPP) return null;
                 throw new SysException("getxattr " + attr, "fd " + fd, err);
             }
             return buf.asSlice(0, n).toArray(JAVA_BYTE);
         }
     }
 
-    /** fsetxattr(2) on a real (not O_PATH) descriptor. */
+    /** Sets an extended attribute of the file {@code fd} refers to; as {@link #getxattr}, O_PATH descriptors work. */
     public static void setxattr(int fd, String attr, byte[] value) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
@@ -273,8 +278,8 @@ public final class DirFd {
             MemorySegment.copy(value, 0, buf, JAVA_BYTE, 0, value.length);
             int rc;
             try {
-                rc = (int) FSETXATTR.invokeExact(state, fd, arena.allocateFrom(attr, StandardCharsets.UTF_8), buf,
-                        (long) value.length, 0);
+                rc = (int) SETXATTR.invokeExact(state, arena.allocateFrom(procPath(fd).toString()),
+                        arena.allocateFrom(attr, StandardCharsets.UTF_8), buf, (long) value.length, 0);
             } catch (Throwable t) {
                 throw broken(t);
             }

@@ -49,8 +49,14 @@ public final class ImagesHandler {
         boolean all = ex.queryBool("all");
         Image before = f.has("before") ? images.resolve(f.get("before").getFirst()) : null;
         Image since = f.has("since") ? images.resolve(f.get("since").getFirst()) : null;
-        var rows = images.list().stream()
-                .filter(i -> all || !i.repoTags().isEmpty() || f.has("dangling"))
+        List<Image> listed = images.list();
+        // Untagged images show with -a or a dangling filter; one others were committed from is an intermediate image,
+        // shown with -a only and never dangling.
+        var parents = listed.stream().map(Image::parent).filter(p -> p != null && !p.isEmpty()).collect(java.util.stream.Collectors.toSet());
+        boolean danglingOnly = f.has("dangling") && f.get("dangling").contains("true");
+        var rows = listed.stream()
+                .filter(i -> !i.repoTags().isEmpty()
+                        || (parents.contains(i.id()) ? all && !danglingOnly : all || f.has("dangling")))
                 .filter(i -> !f.has("dangling") || f.get("dangling").contains(Boolean.toString(i.repoTags().isEmpty())))
                 .filter(i -> f.labelsMatch(labels(i)))
                 .filter(i -> !f.has("reference") || !matchingTags(f.get("reference"), i).isEmpty())

@@ -31,7 +31,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@code /etc/hostname}, {@code /etc/hosts} and {@code /etc/resolv.conf} the daemon writes and bind-mounts are served
  * from those files once written. A tmpfs mount is out of reach (400), and so is an extraction whose entries would
  * land on a mount below the target directory (400 naming the mount): nothing is ever written underneath a mount,
- * where the container would not see it.
+ * where the container would not see it. A directory read whole shows what is mounted below it, as the container
+ * sees it (tmpfs mounts aside: their content lives only in the running container).
  *
  * <p>Path rules, as in moby's {@code container.ResolvePath}: every component but the last follows symlinks (inside
  * the root); the last is taken as it is, so a symlink is reported and archived as a symlink. A path ending in
@@ -89,8 +90,10 @@ public final class ContainerArchive {
             var p = resolve(c, root, path, idOrName);
             try {
                 PathStat stat = p.stat();
+                var mounted = new java.util.HashMap<String, Path>();
+                sourcesBelow(c, "/" + path).forEach((dest, source) -> mounted.put(p.tarName(dest), source));
                 try (OutputStream out = sink.open(stat)) {
-                    var tar = new TreeTar(out);
+                    var tar = new TreeTar(out).withMounts(mounted);
                     // The root's entries are named "/bin", "/etc/passwd" as moby names them; clients rebase by prefix.
                     tar.add(p.dirFd, p.base, p.tarRoot);
                     tar.finish();
@@ -231,6 +234,25 @@ public final class ContainerArchive {
         return out;
     }
 
+    /**
+     * The host files and directories mounted strictly below the container directory {@code abs}, by container path:
+     * mount sources and the written runtime files (tmpfs mounts, out of reach, left out).
+     */
+    private Map<String, Path> sourcesBelow(Container c, String abs) {
+        var out = new java.util.HashMap<String, Path>();
+        ContainerMounts m = mounts;
+        Path dirs = containerDirs;
+        for (String dest : mountsBelow(c, abs)) {
+            String file = RUNTIME_FILES.get(dest);
+            if (file != null && dirs != null && Files.isRegularFile(dirs.resolve(c.id()).resolve(file))) {
+                out.put(dest, dirs.resolve(c.id()).resolve(file));
+            } else if (m != null) {
+                m.under(c.id(), dest).map(ContainerMounts.Under::source).ifPresent(source -> out.put(dest, source));
+            }
+        }
+        return out;
+    }
+
     /** A 400 naming the mount if an entry of the tar would land on or under one of {@code mounts}. */
     static void refuseEntriesOnMounts(Path tarFile, String target, List<String> mounts) throws IOException {
         try (var tar = new TarArchiveInputStream(Compression.decompressing(Files.newInputStream(tarFile)))) {
@@ -325,6 +347,13 @@ public final class ContainerArchive {
                 throw e;
             }
             return new Resolved(root, ownsRoot, shown, prefix, fd, base, tarRoot(shown));
+        }
+
+        /** The tar name of the container path {@code below}, strictly below {@link #absPath}. */
+        String tarName(String below) {
+            String dir = clean(absPath);
+            String relative = below.substring(dir.equals("/") ? 1 : dir.length() + 1);
+            return tarRoot.endsWith("/") ? tarRoot + relative : tarRoot + "/" + relative;
         }
 
         /** The top tar entry's name for a container path, as moby names it. */

@@ -2,7 +2,9 @@ package dev.berth.engine.container;
 
 import dev.berth.common.EngineException;
 import dev.berth.image.Compression;
+import dev.berth.image.TarStreamTap;
 import dev.berth.sys.DirFd;
+import dev.berth.sys.Libc;
 import dev.berth.sys.SysException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +27,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * entry made) is followed inside the root and never to the host; the entry itself is created with an
  * {@code *at()} call that does not follow a final symlink, and its owner, mode and times are set through its own
  * descriptor, or with AT_SYMLINK_NOFOLLOW.
+ *
+ * <p>Extended attributes ({@code SCHILY.xattr.*} records, file capabilities among them) are set on what they name,
+ * their values as the raw bytes of the stream, after the owner (chown clears a capability); one the file system or
+ * the kernel refuses (EOPNOTSUPP, EPERM) is skipped, overlayfs's own ({@code trusted.overlay.*}) never set.
  *
  * <p>As in Docker, an existing entry is replaced unless both are directories, and a failure midway leaves what was
  * extracted so far.
@@ -56,12 +62,13 @@ final class TarExtractor {
     }
 
     void extract(InputStream in) throws IOException {
-        try (var tar = new TarArchiveInputStream(Compression.decompressing(in))) { // plain, gzip, xz... as dockerd takes
+        var xattrs = new TarStreamTap.Xattrs(Compression.decompressing(in)); // plain, gzip, xz... as dockerd takes
+        try (var tar = new TarArchiveInputStream(xattrs)) {
             TarArchiveEntry e;
             while ((e = nextEntry(tar)) != null) {
                 List<String> parts = clean(e.getName());
                 if (parts.isEmpty()) continue; // "./": the extraction directory itself
-                entry(tar, e, parts);
+                entry(tar, e, parts, xattrs.current());
             }
             // Directory times last: creating entries inside a directory changes its mtime.
             for (int i = directories.size() - 1; i >= 0; i--) {
@@ -92,7 +99,8 @@ final class TarExtractor {
         }
     }
 
-    private void entry(TarArchiveInputStream tar, TarArchiveEntry e, List<String> parts) throws IOException {
+    private void entry(TarArchiveInputStream tar, TarArchiveEntry e, List<String> parts, Map<String, byte[]> xattrs)
+            throws IOException {
         String name = parts.getLast();
         int dir = parent(parts);
         DirFd.Stat existing = DirFd.statIfExists(dir, name);
@@ -116,6 +124,7 @@ final class TarExtractor {
             try {
                 DirFd.chown(fd, "", owner, group);
                 DirFd.chmod(fd, e.getMode());
+                setXattrs(fd, xattrs);
             } finally {
                 DirFd.close(fd);
             }
@@ -124,6 +133,7 @@ final class TarExtractor {
             checkSymlink(parts, e.getLinkName(), e.getName());
             DirFd.symlink(e.getLinkName(), dir, name);
             DirFd.chown(dir, name, owner, group);
+            setXattrs(dir, name, xattrs);
             DirFd.setTimes(dir, name, mtime, 0);
         } else if (e.isLink()) {
             List<String> old = clean(e.getLinkName());
@@ -135,6 +145,7 @@ final class TarExtractor {
             int type = e.isCharacterDevice() ? DirFd.S_IFCHR : e.isBlockDevice() ? DirFd.S_IFBLK : DirFd.S_IFIFO;
             DirFd.mknod(dir, name, type | (e.getMode() & 0777), e.getDevMajor(), e.getDevMinor());
             DirFd.chown(dir, name, owner, group);
+            setXattrs(dir, name, xattrs);
             DirFd.setTimes(dir, name, mtime, 0);
         } else if (e.isFile()) {
             int fd = DirFd.openat2(dir, name, DirFd.O_WRONLY | DirFd.O_CREAT | DirFd.O_EXCL | DirFd.O_NOFOLLOW, 0600, NO_LINKS);
@@ -146,12 +157,35 @@ final class TarExtractor {
                 }
                 DirFd.chown(fd, "", owner, group);
                 DirFd.chmod(fd, e.getMode()); // after chown, which clears setuid and setgid
+                setXattrs(fd, xattrs); // after chown, which clears a capability
                 DirFd.setTimes(fd, "", mtime, 0);
             } finally {
                 DirFd.close(fd);
             }
         } else {
             throw EngineException.invalid("unhandled tar entry type %s for %s", (char) e.getLinkFlag(), e.getName());
+        }
+    }
+
+    /** Sets the attributes on {@code name} in {@code dir} itself, never on what a symlink there points to. */
+    private static void setXattrs(int dir, String name, Map<String, byte[]> xattrs) throws IOException {
+        if (xattrs.isEmpty()) return;
+        int fd = DirFd.openat2(dir, name, DirFd.O_PATH | DirFd.O_NOFOLLOW, 0, NO_LINKS);
+        try {
+            setXattrs(fd, xattrs);
+        } finally {
+            DirFd.close(fd);
+        }
+    }
+
+    private static void setXattrs(int fd, Map<String, byte[]> xattrs) throws SysException {
+        for (var x : xattrs.entrySet()) {
+            if (x.getKey().startsWith(TarStreamTap.OVERLAY_XATTR_PREFIX)) continue;
+            try {
+                DirFd.setxattr(fd, x.getKey(), x.getValue());
+            } catch (SysException ex) {
+                if (ex.errno() != DirFd.EOPNOTSUPP && ex.errno() != Libc.EPERM) throw ex;
+            }
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import dev.berth.image.TarWriter;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
@@ -26,16 +26,22 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * block devices, fifos; sockets are left out, as Docker does. Long names and big numbers as PAX records. A file that
  * shrinks while it is read is padded with zeros up to the size in its header; one that grows is cut there.
  *
- * <p>Not kept yet: extended attributes (file capabilities among them).
+ * <p>Extended attributes: a regular file's capability ({@code security.capability}) is kept, as a PAX
+ * {@code SCHILY.xattr} record of its raw bytes, as Docker keeps it; other attributes ({@code user.*}, overlayfs's
+ * {@code trusted.overlay.*}, SELinux labels) are left out, as Docker leaves them out.
  */
 final class TreeTar {
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE_WHITEOUT = ".wh..wh..opq";
     private static final long BENEATH = DirFd.RESOLVE_BENEATH | DirFd.RESOLVE_NO_SYMLINKS | DirFd.RESOLVE_NO_MAGICLINKS;
 
-    private final TarArchiveOutputStream tar;
+    private static final String CAPABILITY_XATTR = "security.capability";
+    private static final int VFS_CAP_REVISION_OFFSET = 3, VFS_CAP_REVISION_2 = 2, VFS_CAP_REVISION_3 = 3, VFS_CAP_SIZE_2 = 20;
+
+    private final TarWriter tar;
     private final boolean overlayLayer;
     private final Map<String, String> inodes = new HashMap<>();
+    private Map<String, java.nio.file.Path> mounts = Map.of();
     private final byte[] buffer = new byte[64 * 1024];
 
     TreeTar(OutputStream out) {
@@ -50,12 +56,16 @@ final class TreeTar {
      */
     TreeTar(OutputStream out, boolean overlayLayer) {
         this.overlayLayer = overlayLayer;
-        // 512-byte records: the archive ends right after its two zero blocks, as Go's writer ends it, so an empty
-        // layer has the digest Docker knows.
-        this.tar = new TarArchiveOutputStream(out, 512);
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        tar.setAddPaxHeadersForNonAsciiNames(true);
+        this.tar = new TarWriter(out);
+    }
+
+    /**
+     * Serves these tar names (no trailing slash) from host paths instead of the tree: the mounts a container sees
+     * there (volumes, binds, the engine's {@code /etc} files), which the tree walked from the host hides.
+     */
+    TreeTar withMounts(Map<String, java.nio.file.Path> byTarName) {
+        this.mounts = Map.copyOf(byTarName);
+        return this;
     }
 
     /**
@@ -63,6 +73,30 @@ final class TreeTar {
      * {@code tarName}; "." names {@code dirfd} itself. A missing name is skipped.
      */
     void add(int dirfd, String name, String tarName) throws IOException {
+        java.nio.file.Path mounted = mounts.isEmpty() ? null : mounts.get(tarName.length() > 1 ? tarName.replaceAll("/+$", "") : tarName);
+        if (mounted != null && addMounted(mounted, tarName)) return;
+        addEntry(dirfd, name, tarName);
+    }
+
+    /** Adds the mount's source under {@code tarName}; false if the source is gone (the tree's entry goes instead). */
+    private boolean addMounted(java.nio.file.Path source, String tarName) throws IOException {
+        java.nio.file.Path real;
+        try {
+            real = source.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+        java.nio.file.Path parent = real.getParent();
+        int fd = DirFd.open(parent == null ? "/" : parent.toString(), DirFd.O_PATH | DirFd.O_DIRECTORY);
+        try {
+            addEntry(fd, parent == null ? "." : real.getFileName().toString(), tarName);
+        } finally {
+            DirFd.close(fd);
+        }
+        return true;
+    }
+
+    private void addEntry(int dirfd, String name, String tarName) throws IOException {
         if (overlayLayer && ContainerChanges.INIT_PATHS.contains("/" + tarName.replaceAll("/+$", ""))) return;
         DirFd.Stat st = DirFd.statIfExists(dirfd, name);
         if (st == null) return;
@@ -118,7 +152,6 @@ final class TreeTar {
     /** Writes the two end-of-archive blocks; the caller closes the underlying stream. */
     void finish() throws IOException {
         tar.finish();
-        tar.flush();
     }
 
     private void addDirectory(int dirfd, String name, String tarName) throws IOException {
@@ -169,7 +202,8 @@ final class TreeTar {
             }
             var e = entry(tarName, TarConstants.LF_NORMAL, st);
             e.setSize(st.size());
-            tar.putArchiveEntry(e);
+            byte[] capability = capability(fd);
+            tar.putEntry(e, capability == null ? Map.of() : Map.of(CAPABILITY_XATTR, capability));
             long left = st.size();
             try (InputStream in = Files.newInputStream(DirFd.procPath(fd))) {
                 while (left > 0) {
@@ -185,15 +219,28 @@ final class TreeTar {
                 tar.write(buffer, 0, n);
                 left -= n;
             }
-            tar.closeArchiveEntry();
+            tar.closeEntry();
         } finally {
             DirFd.close(fd);
         }
     }
 
+    /**
+     * The file's capability as Docker archives it: a revision 3 one (with the root uid of a user namespace) becomes
+     * revision 2, since that uid means nothing outside the namespace the archive is made in.
+     */
+    private static byte[] capability(int fd) throws IOException {
+        byte[] cap = DirFd.getxattr(fd, CAPABILITY_XATTR);
+        if (cap != null && cap.length > VFS_CAP_SIZE_2 && cap[VFS_CAP_REVISION_OFFSET] == VFS_CAP_REVISION_3) {
+            cap = java.util.Arrays.copyOf(cap, VFS_CAP_SIZE_2);
+            cap[VFS_CAP_REVISION_OFFSET] = VFS_CAP_REVISION_2;
+        }
+        return cap;
+    }
+
     private void put(TarArchiveEntry e) throws IOException {
-        tar.putArchiveEntry(e);
-        tar.closeArchiveEntry();
+        tar.putEntry(e);
+        tar.closeEntry();
     }
 
     private static TarArchiveEntry entry(String name, byte type, DirFd.Stat st) {

@@ -111,6 +111,81 @@ class TreeTarTest {
     }
 
     @Test
+    void mountedNames_areReadFromTheMountsSource_notFromUnderneath(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Files.createDirectories(root.resolve("data"));
+        Files.writeString(root.resolve("data/hidden"), "under the mount");
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/hosts"), "layer's");
+        Path volume = Files.createDirectories(tmp.resolve("volume/sub"));
+        Files.writeString(volume.resolve("seen"), "volume's");
+        Path hosts = Files.writeString(tmp.resolve("hosts"), "engine's");
+
+        var bytes = new ByteArrayOutputStream();
+        int fd = DirFd.open(root.toString(), DirFd.O_PATH | DirFd.O_DIRECTORY);
+        try {
+            var tar = new TreeTar(bytes).withMounts(Map.of("/data", volume.getParent(), "/etc/hosts", hosts,
+                    "/gone", tmp.resolve("missing")));
+            tar.add(fd, ".", "/");
+            tar.finish();
+        } finally {
+            DirFd.close(fd);
+        }
+
+        assertThat(read(bytes.toByteArray())).containsExactly(
+                Map.entry("/", "d"), Map.entry("/data/", "d"), Map.entry("/data/sub/", "d"),
+                Map.entry("/data/sub/seen", "f:volume's"), Map.entry("/etc/", "d"), Map.entry("/etc/hosts", "f:engine's"));
+    }
+
+    /** {@code setcap cap_setuid,cap_net_raw+ep}: revision 2, permitted bits 7 and 13 (a 0x80 byte: not UTF-8). */
+    private static final byte[] CAP_V2 = java.util.HexFormat.of().parseHex("0100000280200000000000000000000000000000");
+
+    @Test
+    void aFileCapability_goesIntoTheTarAsRawBytes_andComesBackOutOfIt_otherXattrsStayOut(@TempDir Path tmp) throws Exception {
+        assumeTrue(Libc.getuid() == 0, "security.* xattrs need root");
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("ping"), "ping");
+        Files.writeString(src.resolve("ns-ping"), "ping");
+        int ping = DirFd.open(src.resolve("ping").toString(), DirFd.O_RDONLY);
+        DirFd.setxattr(ping, "security.capability", CAP_V2);
+        DirFd.setxattr(ping, "user.note", "not exported".getBytes(StandardCharsets.UTF_8));
+        DirFd.close(ping);
+        // Revision 3 (rootid 1000 appended), as setcap writes it inside a user namespace: archived as revision 2.
+        byte[] v3 = java.util.HexFormat.of().parseHex("01000003802000000000000000000000000000000e803000");
+        int nsPing = DirFd.open(src.resolve("ns-ping").toString(), DirFd.O_RDONLY);
+        DirFd.setxattr(nsPing, "security.capability", v3);
+        DirFd.close(nsPing);
+
+        byte[] tar = tarOf(src, false, null, null);
+
+        var xattrs = new LinkedHashMap<String, Map<String, byte[]>>();
+        var tap = new dev.berth.image.TarStreamTap.Xattrs(new ByteArrayInputStream(tar));
+        try (var in = new TarArchiveInputStream(tap)) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) xattrs.put(e.getName(), tap.current());
+        }
+        assertThat(xattrs.keySet()).containsExactly("ns-ping", "ping");
+        assertThat(xattrs.get("ping")).containsOnlyKeys("security.capability");
+        assertThat(xattrs.get("ping").get("security.capability")).isEqualTo(CAP_V2);
+        assertThat(xattrs.get("ns-ping").get("security.capability")).isEqualTo(CAP_V2);
+
+        Path dest = Files.createDirectories(tmp.resolve("dest"));
+        int rootFd = DirFd.open(dest.toString(), DirFd.O_PATH | DirFd.O_DIRECTORY);
+        try {
+            new TarExtractor(rootFd, rootFd, false, -1, -1).extract(new ByteArrayInputStream(tar));
+        } finally {
+            DirFd.close(rootFd);
+        }
+        int copied = DirFd.open(dest.resolve("ping").toString(), DirFd.O_PATH);
+        try {
+            assertThat(DirFd.getxattr(copied, "security.capability")).isEqualTo(CAP_V2); // set after the chown
+            assertThat(DirFd.getxattr(copied, "user.note")).isNull();
+        } finally {
+            DirFd.close(copied);
+        }
+    }
+
+    @Test
     void aSymlinkThatWentOrChangedSinceTheListing_isSkipped_notAnError(@TempDir Path tmp) throws Exception {
         Files.writeString(tmp.resolve("file"), "x");
         Files.createSymbolicLink(tmp.resolve("link"), Path.of("file"));
