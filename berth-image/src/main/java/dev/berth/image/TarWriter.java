@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -78,14 +79,14 @@ public final class TarWriter {
 
     /** Writes the two end-of-archive blocks and flushes; the caller closes the underlying stream. */
     public void finish() throws IOException {
-        java.util.Arrays.fill(block, (byte) 0);
+        Arrays.fill(block, (byte) 0);
         out.write(block);
         out.write(block);
         out.flush();
     }
 
     private void writeHeader(TarArchiveEntry e) throws IOException {
-        java.util.Arrays.fill(block, (byte) 0);
+        Arrays.fill(block, (byte) 0);
         e.writeEntryHeader(block, UTF8, true); // star mode: base-256 for numbers too big for octal
         out.write(block);
         written += BLOCK;
@@ -94,7 +95,7 @@ public final class TarWriter {
     private void pad() throws IOException {
         int rest = (int) (written % BLOCK);
         if (rest == 0) return;
-        java.util.Arrays.fill(block, (byte) 0);
+        Arrays.fill(block, (byte) 0);
         out.write(block, 0, BLOCK - rest);
         written += BLOCK - rest;
     }

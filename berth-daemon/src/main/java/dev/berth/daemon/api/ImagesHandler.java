@@ -52,7 +52,8 @@ public final class ImagesHandler {
         List<Image> listed = images.list();
         // Untagged images show with -a or a dangling filter; one others were committed from is an intermediate image,
         // shown with -a only and never dangling.
-        var parents = listed.stream().map(Image::parent).filter(p -> p != null && !p.isEmpty()).collect(java.util.stream.Collectors.toSet());
+        Set<String> parents = listed.stream().map(Image::parent).filter(p -> p != null && !p.isEmpty())
+                .collect(java.util.stream.Collectors.toSet());
         boolean danglingOnly = f.has("dangling") && f.get("dangling").contains("true");
         var rows = listed.stream()
                 .filter(i -> !i.repoTags().isEmpty()

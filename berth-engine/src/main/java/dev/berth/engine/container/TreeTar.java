@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +43,7 @@ final class TreeTar {
     private final TarWriter tar;
     private final boolean overlayLayer;
     private final Map<String, String> inodes = new HashMap<>();
-    private Map<String, java.nio.file.Path> mounts = Map.of();
+    private Map<String, Path> mounts = Map.of();
     private final byte[] buffer = new byte[64 * 1024];
 
     TreeTar(OutputStream out) {
@@ -63,7 +65,7 @@ final class TreeTar {
      * Serves these tar names (no trailing slash) from host paths instead of the tree: the mounts a container sees
      * there (volumes, binds, the engine's {@code /etc} files), which the tree walked from the host hides.
      */
-    TreeTar withMounts(Map<String, java.nio.file.Path> byTarName) {
+    TreeTar withMounts(Map<String, Path> byTarName) {
         this.mounts = Map.copyOf(byTarName);
         return this;
     }
@@ -73,20 +75,20 @@ final class TreeTar {
      * {@code tarName}; "." names {@code dirfd} itself. A missing name is skipped.
      */
     void add(int dirfd, String name, String tarName) throws IOException {
-        java.nio.file.Path mounted = mounts.isEmpty() ? null : mounts.get(tarName.length() > 1 ? tarName.replaceAll("/+$", "") : tarName);
+        Path mounted = mounts.isEmpty() ? null : mounts.get(tarName.length() > 1 ? tarName.replaceAll("/+$", "") : tarName);
         if (mounted != null && addMounted(mounted, tarName)) return;
         addEntry(dirfd, name, tarName);
     }
 
     /** Adds the mount's source under {@code tarName}; false if the source is gone (the tree's entry goes instead). */
-    private boolean addMounted(java.nio.file.Path source, String tarName) throws IOException {
-        java.nio.file.Path real;
+    private boolean addMounted(Path source, String tarName) throws IOException {
+        Path real;
         try {
             real = source.toRealPath();
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return false;
         }
-        java.nio.file.Path parent = real.getParent();
+        Path parent = real.getParent();
         int fd = DirFd.open(parent == null ? "/" : parent.toString(), DirFd.O_PATH | DirFd.O_DIRECTORY);
         try {
             addEntry(fd, parent == null ? "." : real.getFileName().toString(), tarName);
@@ -254,7 +256,7 @@ final class TreeTar {
 
     /** The names in a directory, sorted, read through its descriptor. */
     static List<String> list(int dirfd) throws IOException {
-        try (Stream<java.nio.file.Path> s = Files.list(DirFd.procPath(dirfd))) {
+        try (Stream<Path> s = Files.list(DirFd.procPath(dirfd))) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
