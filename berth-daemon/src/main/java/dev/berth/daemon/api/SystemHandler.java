@@ -22,8 +22,12 @@ public final class SystemHandler {
     private final ImageService images;
     private final SystemFacts facts;
 
-    /** Facts about the daemon that /info reports and handlers cannot derive. */
-    public record SystemFacts(Path dataRoot, Path execRoot, String runtimePath, boolean debug, String name, String daemonId) {}
+    /**
+     * Facts about the daemon that /info reports and handlers cannot derive; {@code configured} gives the fields the
+     * daemon's configuration decides (Debug, Labels, RegistryConfig, Warnings, ...), current at each request.
+     */
+    public record SystemFacts(Path dataRoot, Path execRoot, String runtimePath, String name, String daemonId,
+                              java.util.function.Supplier<Map<String, Object>> configured) {}
 
     public SystemHandler(ContainerService containers, ImageService images, SystemFacts facts) {
         this.containers = containers;
@@ -172,7 +176,7 @@ public final class SystemHandler {
         m.put("CPUSet", true);
         m.put("PidsLimit", true);
         m.put("IPv4Forwarding", true);
-        m.put("Debug", facts.debug());
+        m.put("Debug", false);
         m.put("NFd", openFiles());
         m.put("NGoroutines", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount()); // platform threads
         m.put("SystemTime", HumanTime.rfc3339(java.time.Instant.now()));
@@ -201,6 +205,7 @@ public final class SystemHandler {
         m.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of("127.0.0.0/8")));
         m.put("Swarm", swarm());
         m.put("Warnings", List.of());
+        m.putAll(facts.configured().get());
         ex.json(200, m);
     }
 
