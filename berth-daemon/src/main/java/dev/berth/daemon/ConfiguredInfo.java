@@ -25,6 +25,7 @@ final class ConfiguredInfo {
         m.put("DefaultRuntime", c.defaultRuntime());
         m.put("Runtimes", runtimes(c));
         m.put("RegistryConfig", registryConfig(c));
+        m.put("DefaultAddressPools", c.defaultAddressPools().stream().map(p -> Map.of("Base", p.base(), "Size", p.size())).toList());
         m.put("Warnings", c.warnings());
         return m;
     }
