@@ -85,6 +85,12 @@ class DaemonConfigIT {
                     .contains(" Registry Mirrors:\n  https://mirror.example/\n")
                     .contains(" Live Restore Enabled: true")
                     .containsPattern("Runtimes: .*alt");
+            // berth info prints the same sections as docker info.
+            assertThat(d.berth("info").out()).contains(" Labels:\n  env=ci\n  zone=a\n")
+                    .contains(" Insecure Registries:\n  myreg:5000\n")
+                    .contains(" Registry Mirrors:\n  https://mirror.example/\n")
+                    .contains(" Runtimes: runc alt\n")
+                    .contains(" Live Restore Enabled: true");
 
             String id = d.docker("run", "-d", "busybox", "sleep", "300").out().strip();
             String pid = d.docker("inspect", "--format", "{{.State.Pid}}", id).out().strip();

@@ -212,6 +212,9 @@ class RemoteTlsIT {
             var info = docker(d, tcp, List.of(), "info");
             assertThat(info.exit()).as(info.toString()).isZero();
             assertThat(info.err()).contains("WARNING: API is accessible on http://127.0.0.1:" + port + " without encryption.");
+            var berthInfo = berth(Map.of(), null, "-H", tcp, "info");
+            assertThat(berthInfo.exit()).isZero();
+            assertThat(berthInfo.err()).contains("WARNING: API is accessible on http://127.0.0.1:" + port + " without encryption.");
         }
     }
 }
