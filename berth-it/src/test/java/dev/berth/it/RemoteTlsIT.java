@@ -153,8 +153,12 @@ class RemoteTlsIT {
             var curlRogue = curl("--cacert", p("ca.pem"), "--cert", p("rogue-cert.pem"), "--key", p("rogue-key.pem"), url);
             assertThat(curlRogue.exit()).isNotZero();
             assertThat(curlRogue.out()).isEmpty();
+            // Plain HTTP on the TLS port gets dockerd's (Go's) answer, not an answer from the API.
             var curlPlain = curl("http://127.0.0.1:" + port + "/_ping");
-            assertThat(curlPlain.out()).doesNotContain("OK");
+            assertThat(curlPlain.out()).isEqualTo("Client sent an HTTP request to an HTTPS server.\n");
+            var dockerPlain = docker(d, tcp, List.of(), "ps");
+            assertThat(dockerPlain.exit()).isEqualTo(1);
+            assertThat(dockerPlain.err()).contains("Error response from daemon: Client sent an HTTP request to an HTTPS server.");
             assertThat(curl("--cacert", p("ca.pem"), "--cert", p("client/cert.pem"), "--key", p("client/key.pem"), url).out()).isEqualTo("OK");
 
             // A client that trusts another CA refuses the daemon.

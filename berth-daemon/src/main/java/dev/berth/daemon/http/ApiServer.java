@@ -128,6 +128,7 @@ public final class ApiServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         EpollRegistrationGuard.apply(ch);
                         if (withTls) {
+                            ch.pipeline().addLast(new PlainHttpRefusal());
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                             ch.pipeline().addLast(new TlsCloseAsHalfClose());
                         }
@@ -156,6 +157,26 @@ public final class ApiServer implements AutoCloseable {
         } catch (UserPrincipalNotFoundException e) {
             if (socketGroup == null) return null;
             throw new IllegalStateException("can't create unix socket " + path + ": group " + socketGroup + " not found");
+        }
+    }
+
+    /**
+     * A plain HTTP request on a TLS port gets Go's answer (a 400 saying so, which the Docker CLI shows) rather than a
+     * dropped connection that looks like no daemon at all. Looks at the first bytes only, then steps aside.
+     */
+    private static final class PlainHttpRefusal extends io.netty.handler.codec.ByteToMessageDecoder {
+        private static final byte[] ANSWER = ("HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Connection: close\r\n\r\nClient sent an HTTP request to an HTTPS server.\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf in, List<Object> out) {
+            if (in.readableBytes() < 5) return; // a TLS record header is 5 bytes
+            if (io.netty.handler.ssl.SslHandler.isEncrypted(in, false)) {
+                ctx.pipeline().remove(this); // the buffered bytes go on to the SslHandler
+                return;
+            }
+            in.skipBytes(in.readableBytes());
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(ANSWER)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         }
     }
 
