@@ -187,6 +187,23 @@ class RemoteTlsIT {
     }
 
     @Test
+    void tlsverify_fromDaemonJson_requiresClientCertificatesToo() throws Exception {
+        int port = freePort();
+        String tcp = "tcp://127.0.0.1:" + port;
+        try (var d = new TestDaemon().withConfig("{\"tlsverify\": true, \"tlscacert\": \"" + p("ca.pem") + "\", \"tlscert\": \""
+                + p("server-cert.pem") + "\", \"tlskey\": \"" + p("server-key.pem") + "\"}").withFlags("-H", tcp)) {
+            d.start();
+            String url = "https://127.0.0.1:" + port + "/_ping";
+            var noCert = curl("--cacert", p("ca.pem"), url);
+            assertThat(noCert.exit()).isNotZero();
+            assertThat(noCert.out()).isEmpty();
+            assertThat(curl("--cacert", p("ca.pem"), "--cert", p("client/cert.pem"), "--key", p("client/key.pem"), url).out()).isEqualTo("OK");
+            var env = Map.of("DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", clientDir.toString(), "DOCKER_HOST", tcp);
+            assertThat(berth(env, null, "version", "--format", "{{.Server.Version}}").exit()).isZero();
+        }
+    }
+
+    @Test
     void aKeyThatDoesNotMatchItsCertificate_refusesToStart() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "bitkey");
         try {
