@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.client.ClientTls;
 import dev.berth.client.DaemonHost;
 import dev.berth.client.EngineClient;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ final class Session {
     final PrintStream err;
     final Map<String, String> env;
     String hostFlag;
+    ClientTls.Flags tlsFlags = new ClientTls.Flags(null, null, null, null, null);
     private EngineClient client;
 
     Session(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
@@ -25,9 +27,10 @@ final class Session {
     EngineClient client() {
         if (client == null) {
             try {
-                client = new EngineClient(DaemonHost.resolve(hostFlag, env));
-            } catch (IllegalArgumentException badHost) {
-                throw new UsageError(badHost.getMessage());
+                ClientTls tls = ClientTls.resolve(tlsFlags, env);
+                client = new EngineClient(DaemonHost.resolve(hostFlag, env, tls != null), tls);
+            } catch (IllegalArgumentException badHostOrTls) {
+                throw new UsageError(badHostOrTls.getMessage());
             }
         }
         return client;

@@ -2,28 +2,44 @@ package dev.berth.client;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One connection to the daemon. The streams call the channel directly rather than through
  * {@code Channels.newInputStream}, so one thread may block reading (a hijacked stdout) while another writes stdin.
  */
 final class Connection implements AutoCloseable {
-    private final SocketChannel channel;
+    private final Closeable transport;
+    private final HalfClose halfClose;
     final InputStream in;
     final OutputStream out;
 
-    private Connection(SocketChannel channel) {
-        this.channel = channel;
-        this.in = new BufferedInputStream(new ChannelIn(channel), 65536);
-        this.out = new BufferedOutputStream(new ChannelOut(channel), 65536);
+    private interface HalfClose {
+        void shutdownOutput() throws IOException;
+    }
+
+    private Connection(Closeable transport, InputStream in, OutputStream out, HalfClose halfClose) {
+        this.transport = transport;
+        this.in = new BufferedInputStream(in, 65536);
+        this.out = new BufferedOutputStream(out, 65536);
+        this.halfClose = halfClose;
     }
 
     static Connection open(DaemonHost host) {
+        return open(host, null);
+    }
+
+    /** A plain connection, or with {@code tls} (tcp only) a TLS one whose handshake is done before this returns. */
+    static Connection open(DaemonHost host, ClientTls tls) {
+        if (tls != null && host.address() instanceof InetSocketAddress address) return openTls(host, address, tls);
         try {
             SocketChannel ch = SocketChannel.open(host.family());
             try {
@@ -32,25 +48,47 @@ final class Connection implements AutoCloseable {
                 ch.close();
                 throw e;
             }
-            return new Connection(ch);
+            return new Connection(ch, new ChannelIn(ch), new ChannelOut(ch), ch::shutdownOutput);
         } catch (IOException e) {
             throw new DaemonUnreachableException(host, e);
+        }
+    }
+
+    private static Connection openTls(DaemonHost host, InetSocketAddress address, ClientTls tls) {
+        Socket plain = new Socket();
+        try {
+            plain.connect(address);
+        } catch (IOException e) {
+            closeQuietly(plain);
+            throw new DaemonUnreachableException(host, e);
+        }
+        try {
+            SSLSocket s = tls.wrap(plain, address.getHostString(), address.getPort());
+            // With TLS 1.3 the JDK half-closes by sending close_notify and keeps reading, as Go's CloseWrite does.
+            return new Connection(s, s.getInputStream(), s.getOutputStream(), s::shutdownOutput);
+        } catch (IOException e) {
+            closeQuietly(plain);
+            throw new DaemonUnreachableException(host, e);
+        }
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // already failing
         }
     }
 
     /** Half-closes the connection: the daemon sees end of stdin while the response keeps flowing. */
     void shutdownOutput() throws IOException {
         out.flush();
-        channel.shutdownOutput();
+        halfClose.shutdownOutput();
     }
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Nothing useful to do: the connection is gone either way.
-        }
+        closeQuietly(transport); // the connection is gone either way
     }
 
     private static final class ChannelIn extends InputStream {

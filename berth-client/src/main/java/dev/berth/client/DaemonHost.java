@@ -16,13 +16,22 @@ public record DaemonHost(String text, SocketAddress address) {
 
     /** The host from {@code -H}, else {@code BERTH_HOST}, else {@code DOCKER_HOST}, else the default socket. */
     public static DaemonHost resolve(String flag, Map<String, String> env) {
+        return resolve(flag, env, false);
+    }
+
+    /** As {@link #resolve(String, Map)}; a tcp host without a port means 2376 with {@code tls}, as in Docker. */
+    public static DaemonHost resolve(String flag, Map<String, String> env, boolean tls) {
         for (String candidate : new String[] {flag, env.get("BERTH_HOST"), env.get("DOCKER_HOST")}) {
-            if (candidate != null && !candidate.isBlank()) return parse(candidate.strip());
+            if (candidate != null && !candidate.isBlank()) return parse(candidate.strip(), tls);
         }
         return parse(DEFAULT);
     }
 
     public static DaemonHost parse(String text) {
+        return parse(text, false);
+    }
+
+    public static DaemonHost parse(String text, boolean tls) {
         if (text.startsWith("unix://")) {
             String path = text.substring("unix://".length());
             if (path.isEmpty()) throw new IllegalArgumentException("invalid host: " + text + " (no socket path)");
@@ -37,7 +46,7 @@ public record DaemonHost(String text, SocketAddress address) {
             String host = colon < 0 ? rest : rest.substring(0, colon);
             int port;
             try {
-                port = colon < 0 ? 2375 : Integer.parseInt(rest.substring(colon + 1));
+                port = colon < 0 ? (tls ? 2376 : 2375) : Integer.parseInt(rest.substring(colon + 1));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("invalid host: " + text + " (bad port)");
             }

@@ -22,9 +22,16 @@ public final class EngineClient {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DaemonHost host;
+    private final ClientTls tls;
 
     public EngineClient(DaemonHost host) {
+        this(host, null);
+    }
+
+    /** A client that speaks TLS to a tcp {@code host} when {@code tls} is not null. */
+    public EngineClient(DaemonHost host, ClientTls tls) {
         this.host = host;
+        this.tls = tls;
     }
 
     public DaemonHost host() {
@@ -125,7 +132,7 @@ public final class EngineClient {
      * connection means the daemon is gone.
      */
     private <T> T exchange(String method, String path, Map<String, String> headers, BodyWriter body, ResponseReader<T> reader) {
-        Connection c = Connection.open(host);
+        Connection c = Connection.open(host, tls);
         try {
             HttpHead.writeRequest(c.out, method, "/v" + API_VERSION + path, headers);
             body.write(c.out);
@@ -133,7 +140,7 @@ public final class EngineClient {
             return reader.read(c, HttpHead.readResponse(c.in));
         } catch (IOException e) {
             c.close();
-            throw new DaemonUnreachableException(host, e);
+            throw new DaemonUnreachableException(host, e, tls != null);
         } catch (RuntimeException e) {
             c.close();
             throw e;

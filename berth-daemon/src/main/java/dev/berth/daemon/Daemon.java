@@ -15,6 +15,7 @@ import dev.berth.daemon.api.SystemHandler;
 import dev.berth.daemon.api.VolumesHandler;
 import dev.berth.daemon.http.ApiServer;
 import dev.berth.daemon.http.Router;
+import dev.berth.daemon.http.ServerTls;
 import dev.berth.engine.container.BundleBuilder;
 import dev.berth.engine.container.ContainerArchive;
 import dev.berth.engine.container.ContainerChanges;
@@ -54,18 +55,23 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     private final DaemonConfig config;
+    private final LiveConfig settings;
     private final RootLocks lock;
     private final ConmonRuntime runtime;
     private final ApiServer server;
 
-    private Daemon(DaemonConfig config, RootLocks lock, ConmonRuntime runtime, ApiServer server) {
+    private Daemon(DaemonConfig config, LiveConfig settings, RootLocks lock, ConmonRuntime runtime, ApiServer server) {
         this.config = config;
+        this.settings = settings;
         this.lock = lock;
         this.runtime = runtime;
         this.server = server;
     }
 
     public static Daemon start(DaemonConfig cfg) throws IOException, InterruptedException {
+        var tls = cfg.tls().enabled() // a bad certificate or key stops the start before anything is touched
+                ? ServerTls.context(cfg.tls().cert(), cfg.tls().key(), cfg.tls().verify(), cfg.tls().caCert()) : null;
+        var settings = new LiveConfig(cfg);
         RootLocks lock = RootLocks.acquire(cfg.dataRoot(), cfg.execRoot());
         try {
             Files.createDirectories(cfg.execRoot());
@@ -101,8 +107,10 @@ public final class Daemon implements AutoCloseable {
                     .withPorts(new ContainerPorts(ports, images))
                     .withVolumes(new ContainerVolumes(mounts, images, id -> containers.get(id).id()));
             containersHandler.register(router);
+            String daemonId = daemonId(cfg.dataRoot());
+            settings.onReload(c -> events.publish("daemon", "reload", daemonId, LiveConfig.attributes(c)));
             new SystemHandler(containers, images, new SystemHandler.SystemFacts(cfg.dataRoot(), cfg.execRoot(),
-                    cfg.runtime().toString(), cfg.debug(), hostname(), daemonId(cfg.dataRoot())))
+                    cfg.runtime().toString(), hostname(), daemonId, () -> ConfiguredInfo.of(settings.current())))
                     .withVolumes(volumesHandler::diskUsage).withPsRowDetails(containersHandler::decorateRow).register(router);
             volumesHandler.register(router);
             new ContainerControlsHandler(controls).register(router);
@@ -116,14 +124,19 @@ public final class Daemon implements AutoCloseable {
             new EventsHandler(events).register(router);
             new NetworksHandler(containers, bridge).register(router);
 
-            var server = new ApiServer(router);
+            var server = new ApiServer(router, tls, cfg.group());
             for (String host : cfg.hosts()) server.listen(host);
             log.info("berthd {} ready: data root {}, exec root {}", BuildInfo.VERSION, cfg.dataRoot(), cfg.execRoot());
-            return new Daemon(cfg, lock, runtime, server);
+            return new Daemon(cfg, settings, lock, runtime, server);
         } catch (IOException | InterruptedException | RuntimeException e) {
             lock.close();
             throw e;
         }
+    }
+
+    /** The configuration as it stands, reloaded on SIGHUP. */
+    public LiveConfig settings() {
+        return settings;
     }
 
     /**

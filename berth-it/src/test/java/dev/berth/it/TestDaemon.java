@@ -25,6 +25,8 @@ public final class TestDaemon implements AutoCloseable {
     private final Path dir;
     private final Path socket;
     private Process process;
+    private final List<String> extraFlags = new ArrayList<>();
+    private boolean debugFlag = true;
 
     public TestDaemon() throws IOException {
         // Short paths: unix socket paths are limited to 108 bytes.
@@ -36,6 +38,28 @@ public final class TestDaemon implements AutoCloseable {
         var d = new TestDaemon();
         d.start();
         return d;
+    }
+
+    /** Adds berthd flags (a tcp listener, TLS, -G) to the standard ones; call before {@link #start()}. */
+    public TestDaemon withFlags(String... flags) {
+        extraFlags.addAll(List.of(flags));
+        return this;
+    }
+
+    /** Writes the daemon.json berthd reads (and leaves off {@code -D}, so that the file may set debug). */
+    public TestDaemon withConfig(String json) throws IOException {
+        Files.writeString(dir.resolve("daemon.json"), json);
+        debugFlag = false;
+        return this;
+    }
+
+    /** The test's private directory (socket, roots, daemon.json, log). */
+    public Path dir() {
+        return dir;
+    }
+
+    public Path configFile() {
+        return dir.resolve("daemon.json");
     }
 
     public String host() {
@@ -55,8 +79,10 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     public void start() throws Exception {
-        var cmd = List.of(REPO.resolve("bin/berthd").toString(), "-H", host(), "--data-root", dataRoot().toString(),
-                "--exec-root", execRoot().toString(), "--config-file", writeEmptyConfig().toString(), "-D");
+        var cmd = new ArrayList<>(List.of(REPO.resolve("bin/berthd").toString(), "-H", host(), "--data-root", dataRoot().toString(),
+                "--exec-root", execRoot().toString(), "--config-file", writeEmptyConfig().toString()));
+        if (debugFlag) cmd.add("-D");
+        cmd.addAll(extraFlags);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("berthd.log").toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -22,8 +22,12 @@ public final class SystemHandler {
     private final ImageService images;
     private final SystemFacts facts;
 
-    /** Facts about the daemon that /info reports and handlers cannot derive. */
-    public record SystemFacts(Path dataRoot, Path execRoot, String runtimePath, boolean debug, String name, String daemonId) {}
+    /**
+     * Facts about the daemon that /info reports and handlers cannot derive; {@code configured} gives the fields the
+     * daemon's configuration decides (Debug, Labels, RegistryConfig, Warnings, ...), current at each request.
+     */
+    public record SystemFacts(Path dataRoot, Path execRoot, String runtimePath, String name, String daemonId,
+                              java.util.function.Supplier<Map<String, Object>> configured) {}
 
     public SystemHandler(ContainerService containers, ImageService images, SystemFacts facts) {
         this.containers = containers;
@@ -162,26 +166,20 @@ public final class SystemHandler {
         m.put("ContainersStopped", all.size() - running - paused);
         m.put("Images", images.list().size());
         m.put("Driver", "overlay2");
-        m.put("DriverStatus", List.of(List.of("Backing Filesystem", "extfs")));
-        m.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("host", "null"), "Log", List.of("k8s-file")));
-        m.put("MemoryLimit", true);
-        m.put("SwapLimit", true);
-        m.put("CpuCfsPeriod", true);
-        m.put("CpuCfsQuota", true);
-        m.put("CPUShares", true);
-        m.put("CPUSet", true);
-        m.put("PidsLimit", true);
-        m.put("IPv4Forwarding", true);
-        m.put("Debug", facts.debug());
+        m.put("DriverStatus", List.of(List.of("Backing Filesystem", HostSupport.backingFilesystem(facts.dataRoot()))));
+        m.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("bridge", "host", "null"), "Log", List.of("k8s-file")));
+        var support = HostSupport.probe(HostSupport.CGROUP, Path.of("/proc/sys"));
+        m.putAll(support);
+        m.put("Debug", false);
         m.put("NFd", openFiles());
         m.put("NGoroutines", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount()); // platform threads
         m.put("SystemTime", HumanTime.rfc3339(java.time.Instant.now()));
         m.put("LoggingDriver", "k8s-file");
         m.put("CgroupDriver", "cgroupfs");
-        m.put("CgroupVersion", Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1");
+        m.put("CgroupVersion", HostSupport.cgroupV2(HostSupport.CGROUP) ? "2" : "1");
         m.put("KernelVersion", kernel());
-        m.put("OperatingSystem", osName());
-        m.put("OSVersion", "");
+        m.put("OperatingSystem", osRelease("PRETTY_NAME", "Linux"));
+        m.put("OSVersion", osRelease("VERSION_ID", ""));
         m.put("OSType", "linux");
         m.put("Architecture", "x86_64");
         // The same host facts as container limits and stats use.
@@ -197,10 +195,22 @@ public final class SystemHandler {
         m.put("LiveRestoreEnabled", true);
         m.put("Isolation", "");
         m.put("InitBinary", "");
+        m.put("RuncCommit", Map.of("ID", runcComponent().map(c -> c.details().getOrDefault("GitCommit", "")).orElse("")));
+        m.put("ContainerdCommit", Map.of("ID", ""));
+        m.put("InitCommit", Map.of("ID", ""));
+        m.put("IndexServerAddress", "https://index.docker.io/v1/");
+        m.put("HttpProxy", proxy("HTTP_PROXY"));
+        m.put("HttpsProxy", proxy("HTTPS_PROXY"));
+        m.put("NoProxy", proxy("NO_PROXY"));
         m.put("SecurityOptions", List.of("name=seccomp,profile=builtin"));
         m.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of("127.0.0.0/8")));
         m.put("Swarm", swarm());
-        m.put("Warnings", List.of());
+        var configured = facts.configured().get();
+        m.putAll(configured);
+        // The host's shortcomings first, then the configuration's (plain tcp), as dockerd lists them.
+        var warnings = new java.util.ArrayList<Object>(HostSupport.warnings(support));
+        if (configured.get("Warnings") instanceof List<?> more) warnings.addAll(more);
+        m.put("Warnings", warnings);
         ex.json(200, m);
     }
 
@@ -236,14 +246,22 @@ public final class SystemHandler {
         }
     }
 
-    private static String osName() {
+    /** A field of /etc/os-release (PRETTY_NAME, VERSION_ID), unquoted. */
+    private static String osRelease(String field, String dflt) {
         try {
             for (String line : Files.readAllLines(Path.of("/etc/os-release"))) {
-                if (line.startsWith("PRETTY_NAME=")) return line.substring(12).replace("\"", "");
+                if (line.startsWith(field + "=")) return line.substring(field.length() + 1).replace("\"", "");
             }
         } catch (java.io.IOException ignored) {
             // fall through
         }
-        return "Linux";
+        return dflt;
+    }
+
+    /** A proxy setting of the daemon's environment, either case, as dockerd reports it. */
+    private static String proxy(String name) {
+        String v = System.getenv(name);
+        if (v == null) v = System.getenv(name.toLowerCase(java.util.Locale.ROOT));
+        return v == null ? "" : v;
     }
 }
