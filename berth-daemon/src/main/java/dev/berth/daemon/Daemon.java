@@ -59,8 +59,11 @@ public final class Daemon implements AutoCloseable {
     private final RootLocks lock;
     private final ConmonRuntime runtime;
     private final ApiServer server;
+    private final ContainerService containers;
 
-    private Daemon(DaemonConfig config, LiveConfig settings, RootLocks lock, ConmonRuntime runtime, ApiServer server) {
+    private Daemon(DaemonConfig config, LiveConfig settings, RootLocks lock, ConmonRuntime runtime, ApiServer server,
+                   ContainerService containers) {
+        this.containers = containers;
         this.config = config;
         this.settings = settings;
         this.lock = lock;
@@ -88,6 +91,7 @@ public final class Daemon implements AutoCloseable {
             var mounts = new ContainerMounts(cfg.dataRoot().resolve("mounts"), volumes, events);
             var containers = new ContainerService(new ContainerStore(cfg.dataRoot().resolve("containers")), images, layers,
                     runtime, mounter, new BundleBuilder().withMounts(mounts), events, bundles);
+            containers.defaultLogConfig(new dev.berth.engine.logs.LogConfig(cfg.logDriver(), cfg.logOpts()));
             var bridge = defaultBridge(cfg, runtime);
             containers.bridge(bridge);
             var ports = new PublishedPorts(cfg.dataRoot().resolve("ports"));
@@ -127,7 +131,7 @@ public final class Daemon implements AutoCloseable {
             var server = new ApiServer(router, tls, cfg.group());
             for (String host : cfg.hosts()) server.listen(host);
             log.info("berthd {} ready: data root {}, exec root {}", BuildInfo.VERSION, cfg.dataRoot(), cfg.execRoot());
-            return new Daemon(cfg, settings, lock, runtime, server);
+            return new Daemon(cfg, settings, lock, runtime, server, containers);
         } catch (IOException | InterruptedException | RuntimeException e) {
             lock.close();
             throw e;
@@ -157,13 +161,15 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Stops serving. Containers keep running under their monitors and are picked up by the next daemon, as with
-     * dockerd's live-restore.
+     * Stops serving. With live-restore, containers keep running under their monitors and the next daemon picks them
+     * up; without it (dockerd's default) they are stopped first, each with its stop signal and timeout, as dockerd
+     * does at shutdown. A crash stops nothing either way: the next daemon adopts what runs.
      */
     @Override
     public void close() {
         log.info("shutting down");
         server.close();
+        if (!settings.current().liveRestore()) containers.stopAllForShutdown();
         runtime.close();
         try {
             Files.deleteIfExists(config.pidFile());

@@ -70,7 +70,6 @@ public record DaemonConfig(
     public record Ulimit(String name, long soft, long hard) {}
 
     /** The log drivers a container may be given: json-file is the default, as in Docker. */
-    static final Set<String> LOG_DRIVERS = Set.of("json-file", "local", "none", "journald", "syslog");
 
     static final Set<String> ULIMITS = Set.of("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
             "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
@@ -111,9 +110,10 @@ public record DaemonConfig(
         for (String h : v.strings("hosts")) hosts.add(Hosts.normalize(h, tls.enabled()));
         if (hosts.isEmpty()) hosts.add(Hosts.DEFAULT);
         String logDriver = v.string("log-driver", "json-file");
-        if (!LOG_DRIVERS.contains(logDriver)) {
-            throw Values.invalid("log-driver", "no log driver named '" + logDriver + "' is registered (use one of "
-                    + String.join(", ", new java.util.TreeSet<>(LOG_DRIVERS)) + ")");
+        try {
+            new dev.berth.engine.logs.LogConfig(logDriver, v.stringMap("log-opts")).validated();
+        } catch (dev.berth.common.EngineException e) {
+            throw Values.invalid(e.getMessage().contains("log driver named") ? "log-driver" : "log-opts", e.getMessage());
         }
         String storageDriver = v.string("storage-driver", "overlay2");
         if (!storageDriver.equals("overlay2")) {

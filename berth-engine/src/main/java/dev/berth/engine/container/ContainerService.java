@@ -345,8 +345,8 @@ public final class ContainerService {
             throw StartErrors.translate(e.getMessage(), e);
         }
         int pid = runtime.state(id).map(Runtime.TaskState::pid).orElse(0);
-        saveAndIndex(c.withState(c.state().running(pid, Instant.now(), restarts)));
         logs.running(id, c.spec().host().logConfig());
+        saveAndIndex(c.withState(c.state().running(pid, Instant.now(), restarts)));
         events.publish("container", "start", id, attrs(c));
     }
 
@@ -490,6 +490,48 @@ public final class ContainerService {
         signalIfRunning(c.id(), 9);
         if (!awaitExit(exited, -1)) throw EngineException.failure("container %s did not exit after SIGKILL", c.id());
         events.publish("container", "stop", c.id(), attrs(c));
+    }
+
+    /**
+     * dockerd's shutdown without live-restore: every running container is stopped at once, each with its stop signal
+     * and timeout and then SIGKILL, and its exit recorded before this returns. Not a user's stop: restart policies
+     * bring the containers back when the daemon starts again, as with dockerd.
+     */
+    public void stopAllForShutdown() {
+        restarts.cancelAll();
+        var stopping = new java.util.ArrayList<Thread>();
+        for (Container c : index.all()) {
+            if (c.state().isRunning()) stopping.add(Thread.ofVirtual().start(() -> stopForShutdown(c.id())));
+        }
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void stopForShutdown(String id) {
+        Container c;
+        CompletableFuture<Integer> exited;
+        var lock = index.lock(id);
+        lock.lock();
+        try {
+            c = index.get(id);
+            if (c == null || !c.state().isRunning()) return;
+            exited = waiters.nextExit(id);
+            exitOnNext.add(id); // no policy restart now; the next daemon's restore decides
+        } finally {
+            lock.unlock();
+        }
+        int timeout = c.config().stopTimeout() != null ? c.config().stopTimeout() : DEFAULT_STOP_TIMEOUT_SECONDS;
+        String sig = c.config().stopSignal();
+        signalIfRunning(id, dev.berth.sys.Signals.parse(sig == null || sig.isEmpty() ? "SIGTERM" : sig));
+        if (awaitExit(exited, timeout)) return;
+        signalIfRunning(id, 9);
+        if (!awaitExit(exited, KILL_WAIT_SECONDS)) log.error("container {} did not exit after SIGKILL at shutdown", id);
     }
 
     /**

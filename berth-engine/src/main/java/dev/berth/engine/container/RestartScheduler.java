@@ -37,6 +37,11 @@ final class RestartScheduler {
         if (t != null) t.interrupt();
     }
 
+    /** Drops every pending restart (the daemon shuts down: the next one restarts by policy). */
+    void cancelAll() {
+        for (String id : java.util.List.copyOf(pending.keySet())) cancel(id);
+    }
+
     /** Cancels and forgets {@code id} entirely (the container is being removed). */
     void forget(String id) {
         cancel(id);
