@@ -38,7 +38,7 @@ class DaemonConfigTest {
         var c = resolve("""
                 {"debug": true, "hosts": ["unix:///tmp/x.sock", "tcp://127.0.0.1:2376"], "tls": true, "tlsverify": true,
                  "tlscacert": "/c/ca.pem", "tlscert": "/c/cert.pem", "tlskey": "/c/key.pem", "live-restore": true,
-                 "log-driver": "local", "log-opts": {"max-size": "10m", "max-file": "3"}, "data-root": "/d", "exec-root": "/e",
+                 "log-driver": "json-file", "log-opts": {"max-size": "10m", "max-file": "3"}, "data-root": "/d", "exec-root": "/e",
                  "bip": "172.31.0.1/16", "default-address-pools": [{"base": "10.10.0.0/16", "size": 24}],
                  "insecure-registries": ["myreg:5000", "10.0.0.0/8"], "registry-mirrors": ["https://mirror.example"],
                  "default-runtime": "crun", "runtimes": {"crun": {"path": "/usr/bin/crun", "runtimeArgs": ["--debug"]}},
@@ -49,7 +49,7 @@ class DaemonConfigTest {
         assertThat(c.hosts()).containsExactly("unix:///tmp/x.sock", "tcp://127.0.0.1:2376");
         assertThat(c.tls()).isEqualTo(new DaemonConfig.Tls(true, true, Path.of("/c/ca.pem"), Path.of("/c/cert.pem"), Path.of("/c/key.pem")));
         assertThat(c.liveRestore()).isTrue();
-        assertThat(c.logDriver()).isEqualTo("local");
+        assertThat(c.logDriver()).isEqualTo("json-file");
         assertThat(c.logOpts()).containsEntry("max-size", "10m").containsEntry("max-file", "3");
         assertThat(c.dataRoot()).isEqualTo(Path.of("/d"));
         assertThat(c.pidFile()).isEqualTo(Path.of("/e/berthd.pid"));
@@ -166,8 +166,8 @@ class DaemonConfigTest {
 
     @Test
     void reload_changesOnlyTheReloadableOptions() throws Exception {
-        var c = resolve("{\"labels\": [\"a=1\"], \"log-driver\": \"local\", \"debug\": false}", "hosts", List.of("unix:///tmp/r.sock"));
-        file("{\"labels\": [\"b=2\"], \"log-driver\": \"none\", \"debug\": true, \"live-restore\": true, "
+        var c = resolve("{\"labels\": [\"a=1\"], \"log-driver\": \"none\", \"debug\": false}", "hosts", List.of("unix:///tmp/r.sock"));
+        file("{\"labels\": [\"b=2\"], \"log-driver\": \"json-file\", \"debug\": true, \"live-restore\": true, "
                 + "\"insecure-registries\": [\"r:5000\"], \"max-concurrent-downloads\": 9}");
         var r = c.reload(Map.of());
         assertThat(r.labels()).containsExactly("b=2");
@@ -175,7 +175,7 @@ class DaemonConfigTest {
         assertThat(r.liveRestore()).isTrue();
         assertThat(r.insecureRegistries()).containsExactly("r:5000");
         assertThat(r.maxConcurrentDownloads()).isEqualTo(9);
-        assertThat(r.logDriver()).isEqualTo("local"); // not reloadable
+        assertThat(r.logDriver()).isEqualTo("none"); // not reloadable
         assertThat(r.hosts()).containsExactly("unix:///tmp/r.sock");
     }
 
