@@ -44,8 +44,9 @@ final class ConfigSources {
             bytes = Files.readAllBytes(configFile);
         } catch (NoSuchFileException e) {
             if (!named) return Map.of();
-            throw new IllegalArgumentException("unable to configure the Berth daemon with file " + configFile
-                    + ": open " + configFile + ": no such file or directory");
+            throw fileError(configFile, "open " + configFile + ": no such file or directory");
+        } catch (IOException e) {
+            throw fileError(configFile, "read " + configFile + ": " + e.getMessage()); // a directory, no permission
         }
         JsonNode root;
         try {

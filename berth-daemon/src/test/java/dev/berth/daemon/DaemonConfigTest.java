@@ -88,6 +88,8 @@ class DaemonConfigTest {
         assertThat(resolve("").hosts()).containsExactly(Hosts.DEFAULT);
         assertThatThrownBy(() -> DaemonConfig.resolve(Map.of(), dir.resolve("nope.json"), Map.of()))
                 .hasMessageContaining("no such file or directory");
+        assertThatThrownBy(() -> DaemonConfig.resolve(Map.of(), dir, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unable to configure the Berth daemon with file " + dir);
     }
 
     @Test
