@@ -3,6 +3,7 @@ package dev.berth.daemon;
 import dev.berth.daemon.api.ContainerControlsHandler;
 import dev.berth.daemon.api.ContainerFilesHandler;
 import dev.berth.daemon.api.ContainerListing;
+import dev.berth.daemon.api.ContainerNetworks;
 import dev.berth.daemon.api.ContainerPorts;
 import dev.berth.daemon.api.ContainerVolumes;
 import dev.berth.daemon.api.ContainersHandler;
@@ -26,6 +27,7 @@ import dev.berth.engine.container.OverlayMounter;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.exec.ExecService;
 import dev.berth.engine.network.BridgeNetwork;
+import dev.berth.engine.network.NetworkService;
 import dev.berth.engine.network.PublishedPorts;
 import dev.berth.engine.volume.ContainerMounts;
 import dev.berth.engine.volume.VolumeStore;
@@ -84,7 +86,11 @@ public final class Daemon implements AutoCloseable {
             containers.bridge(bridge);
             var ports = new PublishedPorts(cfg.dataRoot().resolve("ports"));
             containers.ports(ports);
+            var networks = new NetworkService(cfg.dataRoot().resolve("networks"), Path.of("/run/berth-net"), cfg.dataRoot(), events, bridge);
+            networks.restore(java.util.Set.copyOf(runtime.tasks()));
+            containers.networks(networks);
             containers.restore();
+            networks.retainOnly(containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
             containers.reopenPorts();
             mounts.retainOnly(containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
             var controls = new ContainerControls(containers, Cgroups.host());
@@ -93,6 +99,7 @@ public final class Daemon implements AutoCloseable {
             var volumesHandler = new VolumesHandler(volumes, mounts);
             var containersHandler = new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")))
                     .withPorts(new ContainerPorts(ports, images))
+                    .withNetworks(new ContainerNetworks(networks))
                     .withVolumes(new ContainerVolumes(mounts, images, id -> containers.get(id).id()));
             containersHandler.register(router);
             new SystemHandler(containers, images, new SystemHandler.SystemFacts(cfg.dataRoot(), cfg.execRoot(),
@@ -108,7 +115,7 @@ public final class Daemon implements AutoCloseable {
                     new ContainerCommit(containers, images, layers, controls, events)).register(router);
             new ExecHandler(new ExecService(containers, runtime, events, bundles)).register(router);
             new EventsHandler(events).register(router);
-            new NetworksHandler(containers, bridge).register(router);
+            new NetworksHandler(containers, bridge, networks).register(router);
 
             var server = new ApiServer(router);
             for (String host : cfg.hosts()) server.listen(host);

@@ -40,6 +40,13 @@ public final class ContainersHandler {
 
     /** Published ports (issue #5); null in handlers built without them. */
     private volatile ContainerPorts ports;
+    private volatile ContainerNetworks networks;
+
+    /** Records the create's network aliases and addresses ({@code NetworkingConfig}). */
+    public ContainersHandler withNetworks(ContainerNetworks n) {
+        this.networks = n;
+        return this;
+    }
 
     public ContainersHandler withPorts(ContainerPorts p) {
         this.ports = p;
@@ -88,8 +95,10 @@ public final class ContainersHandler {
         ContainerCreateRequest req = dev.berth.api.ApiJson.MAPPER.treeToValue(raw, ContainerCreateRequest.class);
         var mountPoints = volumes == null ? null : volumes.check(raw);
         var bindings = ports == null ? null : ports.check(raw);
+        var endpoints = networks == null ? null : networks.check(raw);
         Container c = containers.create(ex.query("name"), ContainerViews.spec(req));
         if (ports != null) ports.attach(c.id(), bindings);
+        if (networks != null) networks.attach(c.id(), endpoints);
         if (volumes != null) {
             try {
                 volumes.attach(c.id(), mountPoints, c.spec().host().autoRemove());

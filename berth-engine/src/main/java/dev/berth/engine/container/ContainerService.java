@@ -92,19 +92,45 @@ public final class ContainerService {
         if (p == null) return;
         for (Container c : index.all()) {
             if (!c.state().isRunning()) continue;
-            var lease = bridgeLease(c.id());
+            String address = bridgeLease(c.id()).map(l -> l.ip()).orElseGet(() -> firstUserNetworkIp(c.id()));
             try {
-                if (lease.isPresent()) p.open(c.id(), lease.get().ip());
+                if (address != null) p.open(c.id(), address);
             } catch (RuntimeException e) {
                 log.error("publishing the ports of {} again: {}", c.id(), e.getMessage());
             }
         }
     }
 
+    /** User-defined networks, or null when the daemon runs without them. */
+    private volatile dev.berth.engine.network.NetworkService networks;
+
+    /** Sets the user-defined networks containers join by network mode or connect, and lets them look containers up. */
+    public void networks(dev.berth.engine.network.NetworkService n) {
+        this.networks = n;
+        n.containers(idOrName -> {
+            Container c = index.find(idOrName);
+            return new dev.berth.engine.network.NetworkService.ContainerRef(c.id(), c.name(), c.spec().host().networkMode(),
+                    c.state().isRunning() ? c.state().pid() : 0);
+        });
+    }
+
     /** The container's address on the default bridge while it runs. */
     public java.util.Optional<dev.berth.engine.network.BridgeNetwork.Lease> bridgeLease(String id) {
         var b = bridge;
         return b == null ? java.util.Optional.empty() : b.leaseOf(id);
+    }
+
+    /** The user-defined networks the container is on, with its addresses while it runs. */
+    public List<dev.berth.engine.network.NetworkService.Attachment> networkAttachments(String id) {
+        var n = networks;
+        return n == null ? List.of() : n.attachments(id);
+    }
+
+    /** The container's address on its first user-defined network while it runs, or null. */
+    private String firstUserNetworkIp(String id) {
+        var n = networks;
+        if (n == null) return null;
+        return n.attachments(id).stream().filter(a -> a.lease() != null).map(a -> a.lease().ip()).findFirst().orElse(null);
     }
 
     // ---- queries ------------------------------------------------------------------------------------------
@@ -182,16 +208,18 @@ public final class ContainerService {
     }
 
     /**
-     * The start's check that the container's network exists: the built-in ones (default, bridge, host, none) are the
-     * only ones, so another is dockerd's 404 "failed to set up container networking: network x not found", and the
+     * The start's check that the container's network exists: a built-in one (default, bridge, host, none) or a
+     * user-defined one; another is dockerd's 404 "failed to set up container networking: network x not found", and the
      * container stays as it was, with that error.
      */
-    private static void requireNetwork(Container c) {
+    private void requireNetwork(Container c) {
         String mode = c.spec().host().networkMode();
         if (mode == null || mode.isEmpty()) return;
         switch (mode) {
             case "default", "bridge", "host", "none" -> { }
-            default -> throw EngineException.notFound("failed to set up container networking: network %s not found", mode);
+            default -> {
+                if (networks == null || !networks.exists(mode)) throw EngineException.notFound("failed to set up container networking: network %s not found", mode);
+            }
         }
     }
 
@@ -254,8 +282,9 @@ public final class ContainerService {
             mounter.mount(layers.mountFor(id), rootfs);
             boolean hostNet = "host".equals(c.spec().host().networkMode());
             var lease = onBridge(c) ? bridge.lease(id) : null;
+            var joined = networks == null ? null : networks.join(id, c.spec().host().networkMode());
             var files = ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet,
-                    lease == null ? null : lease.ip());
+                    lease != null ? lease.ip() : joined != null ? joined.ip() : null, joined == null ? null : joined.nameserver());
             bundles.write(c, bundle, rootfs, files);
             Path logPath = logPath(id);
             runtime.create(new Runtime.CreateRequest(id, bundle, logPath, c.config().tty(), c.config().openStdin(),
@@ -271,8 +300,11 @@ public final class ContainerService {
         }
         try {
             var lease = onBridge(c) ? bridge.leaseOf(id).orElse(null) : null;
-            if (lease != null) bridge.plumb(lease, runtime.state(id).map(Runtime.TaskState::pid).orElse(0));
-            if (lease != null && ports != null) ports.open(id, lease.ip());
+            int taskPid = runtime.state(id).map(Runtime.TaskState::pid).orElse(0);
+            if (lease != null) bridge.plumb(lease, taskPid);
+            if (networks != null) networks.plumb(id, taskPid, lease != null, lease != null);
+            String address = lease != null ? lease.ip() : firstUserNetworkIp(id);
+            if (address != null && ports != null) ports.open(id, address);
             hubOf(id).connect(runtime.attach(id));
             runtime.start(id);
         } catch (IOException | RuntimeException e) {
@@ -294,6 +326,8 @@ public final class ContainerService {
         if (p != null) p.close(id);
         var b = bridge;
         if (b != null) b.release(id);
+        var n = networks;
+        if (n != null) n.release(id);
         try {
             mounter.unmount(bundle.resolve("rootfs"));
             ContainerStore.deleteTree(bundle);
@@ -645,6 +679,7 @@ public final class ContainerService {
         }
         try {
             if (ports != null) ports.forget(c.id());
+            if (networks != null) networks.forget(c.id());
             layers.remove(c.id());
             store.delete(c.id());
         } catch (RuntimeException e) {
