@@ -216,6 +216,25 @@ class UserNetworksIT {
         assertNoTrace(idle, "10.213.31.0/24");
     }
 
+    @Test
+    void networkContainer_sharesTheOtherContainersNamespaceFilesAndNames() throws Exception {
+        var target = daemon.berth("run", "-d", "--name", "ns-a", "busybox", "httpd", "-f", "-p", "8080", "-h", "/etc");
+        assertThat(target.exit()).as(target.toString()).isZero();
+        String shortId = target.out().strip().substring(0, 12);
+        String ip = daemon.berth("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "ns-a").out().strip();
+        var joined = daemon.docker("run", "--rm", "--network", "container:ns-a", "busybox", "sh", "-c",
+                "hostname; wget -qO- http://127.0.0.1:8080/hostname; ip -o -4 addr show eth0 | awk '{print $4}'; grep -c " + ip + " /etc/hosts");
+        assertThat(joined.out()).as(joined.toString()).isEqualTo(shortId + "\n" + shortId + "\n" + ip + "/16\n1\n");
+        var byBerth = daemon.berth("run", "--rm", "--network", "container:" + shortId, "busybox", "cat", "/sys/class/net/eth0/address");
+        assertThat(byBerth.out()).isEqualTo(daemon.berth("inspect", "-f", "{{.NetworkSettings.MacAddress}}", "ns-a").out());
+
+        assertThat(daemon.berth("create", "--name", "ns-idle", "busybox", "true").exit()).isZero();
+        var notRunning = daemon.docker("run", "--rm", "--network", "container:ns-idle", "busybox", "true");
+        assertThat(notRunning.exit()).isNotZero();
+        assertThat(notRunning.err()).contains("cannot join network namespace of a non running container: container ns-idle is created");
+        assertThat(daemon.berth("rm", "-f", "ns-a", "ns-idle").exit()).isZero();
+    }
+
     private static String netId(String name) throws Exception {
         return daemon.docker("network", "inspect", "-f", "{{.Id}}", name).out().strip();
     }

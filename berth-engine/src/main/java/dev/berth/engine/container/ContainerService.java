@@ -193,18 +193,34 @@ public final class ContainerService {
     }
 
     /**
-     * dockerd's create-time check of a network mode: {@code container:} without a container is a 400. A network
-     * that does not exist is accepted here, as dockerd does (it might be created before the start), and refused by
-     * the start ({@link #requireNetwork}); a 404 from create would make the Docker CLI try to pull the image.
-     * {@code container:<id>} (another container's network namespace) is not supported yet: a 400 now rather than a
-     * container that would run without it.
+     * dockerd's create-time check of a network mode: {@code container:} without a container is a 400. A network or
+     * container that does not exist is accepted here (it might be there before the start) and refused by the start
+     * ({@link #requireNetwork}, {@link #sharedNetwork}); a 404 from create would make the Docker CLI try to pull the
+     * image.
      */
     private static void checkNetworkMode(String mode) {
         if (mode == null || !(mode.equals("container") || mode.startsWith("container:"))) return;
         if (mode.length() <= "container:".length()) {
             throw EngineException.invalid("invalid network mode: invalid container format container:<name|id>");
         }
-        throw EngineException.invalid("network mode %s is not supported yet: only default, bridge, host and none", mode);
+    }
+
+    /**
+     * For {@code --network container:x}: the running container x whose network namespace, /etc files and names
+     * the container shares (dockerd's 409s for one that does not run, or itself); null for other modes.
+     */
+    private BundleBuilder.SharedNetwork sharedNetwork(Container c) {
+        String mode = c.spec().host().networkMode();
+        if (mode == null || !mode.startsWith("container:")) return null;
+        Container other = index.find(mode.substring("container:".length()));
+        if (other.id().equals(c.id())) throw EngineException.conflict("cannot join own network namespace");
+        if (!other.state().isRunning() || other.state().status() == ContainerState.Status.RESTARTING) {
+            throw EngineException.conflict("cannot join network namespace of a non running container: container %s is %s",
+                    other.name(), other.state().status().word());
+        }
+        Path dir = store.dir(other.id());
+        return new BundleBuilder.SharedNetwork(other.state().pid(), other.config().hostname(), other.config().domainname(),
+                new ContainerFiles.Written(dir.resolve("hostname"), dir.resolve("hosts"), dir.resolve("resolv.conf")));
     }
 
     /**
@@ -218,6 +234,7 @@ public final class ContainerService {
         switch (mode) {
             case "default", "bridge", "host", "none" -> { }
             default -> {
+                if (mode.startsWith("container:")) return;
                 if (networks == null || !networks.exists(mode)) throw EngineException.notFound("failed to set up container networking: network %s not found", mode);
             }
         }
@@ -281,11 +298,13 @@ public final class ContainerService {
             Files.createDirectories(rootfs);
             mounter.mount(layers.mountFor(id), rootfs);
             boolean hostNet = "host".equals(c.spec().host().networkMode());
+            var shared = sharedNetwork(c);
             var lease = onBridge(c) ? bridge.lease(id) : null;
             var joined = networks == null ? null : networks.join(id, c.spec().host().networkMode());
-            var files = ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet,
+            var files = shared != null ? shared.files()
+                    : ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet,
                     lease != null ? lease.ip() : joined != null ? joined.ip() : null, joined == null ? null : joined.nameserver());
-            bundles.write(c, bundle, rootfs, files);
+            bundles.write(c, bundle, rootfs, files, shared);
             Path logPath = logPath(id);
             runtime.create(new Runtime.CreateRequest(id, bundle, logPath, c.config().tty(), c.config().openStdin(),
                     c.config().openStdin() && !c.config().stdinOnce()));
