@@ -157,6 +157,17 @@ class UserNetworksIT {
         assertThat(iptables()).doesNotContain("10.213.23.0/24").doesNotContain("10.213.21.0/24");
         assertThat(networkRecords()).isEqualTo(records + 1);
 
+        // Aliases and addresses belong to user-defined networks only; nothing is created.
+        int containers = daemon.berth("ps", "-aq").out().lines().toList().size();
+        var alias = daemon.berth("run", "--network-alias", "x", "busybox", "true");
+        assertThat(alias.err()).contains("network-scoped alias is supported only for containers in user defined networks");
+        var aliasRequest = daemon.request("POST", "/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"bridge\"},"
+                + "\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Aliases\":[\"x\"]}}}}");
+        assertThat(aliasRequest).startsWith("HTTP/1.1 400");
+        var ipOnBridge = daemon.berth("run", "--ip", "172.30.9.9", "busybox", "true");
+        assertThat(ipOnBridge.err()).contains("user specified IP address is supported on user defined networks only");
+        assertThat(daemon.berth("ps", "-aq").out().lines().toList()).hasSize(containers);
+
         // An address outside the subnet, an address in use: refused, no veth and no lease left.
         var outside = daemon.docker("run", "-d", "--network", "bad1", "--ip", "10.213.99.5", "busybox", "true");
         assertThat(outside.exit()).isNotZero();

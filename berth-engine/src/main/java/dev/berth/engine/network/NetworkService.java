@@ -367,7 +367,7 @@ public final class NetworkService {
             checkAddress(lookup(network).get(), ip);
         }
         if (aliases != null && !aliases.isEmpty() && !custom) {
-            throw EngineException.invalid("network-scoped aliases are only supported for user-defined networks");
+            throw EngineException.invalid("network-scoped alias is supported only for containers in user defined networks");
         }
     }
 
