@@ -54,4 +54,5 @@ public sealed abstract class EngineException extends RuntimeException {
     public static InvalidArgument invalid(String format, Object... args) { return new InvalidArgument(format.formatted(args)); }
     public static SystemFailure failure(String format, Object... args) { return new SystemFailure(format.formatted(args)); }
     public static NotImplemented notImplemented(String format, Object... args) { return new NotImplemented(format.formatted(args)); }
+    public static Forbidden forbidden(String format, Object... args) { return new Forbidden(format.formatted(args)); }
 }

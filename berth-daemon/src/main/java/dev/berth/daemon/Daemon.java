@@ -4,6 +4,7 @@ import dev.berth.daemon.api.ContainerControlsHandler;
 import dev.berth.daemon.api.ContainerFilesHandler;
 import dev.berth.daemon.api.ContainerHealth;
 import dev.berth.daemon.api.ContainerListing;
+import dev.berth.daemon.api.ContainerNetworks;
 import dev.berth.daemon.api.ContainerPorts;
 import dev.berth.daemon.api.ContainerVolumes;
 import dev.berth.daemon.api.ContainersHandler;
@@ -29,6 +30,7 @@ import dev.berth.engine.events.EventBus;
 import dev.berth.engine.exec.ExecService;
 import dev.berth.engine.network.BridgeNetwork;
 import dev.berth.engine.health.HealthMonitor;
+import dev.berth.engine.network.NetworkService;
 import dev.berth.engine.network.PublishedPorts;
 import dev.berth.engine.volume.ContainerMounts;
 import dev.berth.engine.volume.VolumeStore;
@@ -96,7 +98,11 @@ public final class Daemon implements AutoCloseable {
             containers.bridge(bridge);
             var ports = new PublishedPorts(cfg.dataRoot().resolve("ports"));
             containers.ports(ports);
+            var networks = new NetworkService(cfg.dataRoot().resolve("networks"), Path.of("/run/berth-net"), cfg.dataRoot(), events, bridge);
+            networks.restore(java.util.Set.copyOf(runtime.tasks()));
+            containers.networks(networks);
             containers.restore();
+            networks.retainOnly(containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
             containers.reopenPorts();
             mounts.retainOnly(containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
             var controls = new ContainerControls(containers, Cgroups.host());
@@ -109,6 +115,7 @@ public final class Daemon implements AutoCloseable {
             var containersHandler = new ContainersHandler(containers, new ContainerListing(containers, images, cfg.dataRoot().resolve("overlay")))
                     .withHealth(new ContainerHealth(health))
                     .withPorts(new ContainerPorts(ports, images))
+                    .withNetworks(new ContainerNetworks(networks))
                     .withVolumes(new ContainerVolumes(mounts, images, id -> containers.get(id).id()));
             containersHandler.register(router);
             String daemonId = daemonId(cfg.dataRoot());
@@ -126,7 +133,7 @@ public final class Daemon implements AutoCloseable {
                     new ContainerCommit(containers, images, layers, controls, events)).register(router);
             new ExecHandler(execs).register(router);
             new EventsHandler(events).register(router);
-            new NetworksHandler(containers, bridge).register(router);
+            new NetworksHandler(containers, bridge, networks).register(router);
 
             var server = new ApiServer(router, tls, cfg.group());
             for (String host : cfg.hosts()) server.listen(host);

@@ -220,6 +220,8 @@ public final class TestDaemon implements AutoCloseable {
                 cmd.addAll(ids);
                 berth(cmd.toArray(String[]::new));
             }
+            // And every user-defined network, so no bridge or iptables rule outlives it either.
+            berth("network", "prune", "-f");
         } catch (Exception e) {
             System.err.println("cleanup of " + dir + " failed: " + e);
         } finally {

@@ -59,7 +59,7 @@ public final class ContainerListing {
         Path layer = layersRoot.resolve("containers").resolve(c.id());
         return new ContainerViews.ContainerPaths(dir.resolve("resolv.conf"), dir.resolve("hostname"), dir.resolve("hosts"),
                 containers.logPath(c), Map.of("UpperDir", layer.resolve("upper").toString(), "WorkDir", layer.resolve("work").toString()),
-                containers.bridgeLease(c.id()).orElse(null));
+                containers.bridgeLease(c.id()).orElse(null), containers.networkAttachments(c.id()));
     }
 
     /** The size of the image's layers, for ps -s's "(virtual ...)". */

@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Published ports on the API: {@code HostConfig.PortBindings} and {@code PublishAllPorts} (the ports of
  * {@code Config.ExposedPorts} and the image's EXPOSE, each on an ephemeral host port) read at create; the bindings
  * shown in {@code HostConfig.PortBindings}, what is served in {@code NetworkSettings.Ports} and in the list's
- * {@code Ports}. Only containers on the default bridge publish; other network modes ignore the bindings.
+ * {@code Ports}. Containers on the default bridge or a user-defined network publish; host, none and container: modes ignore the bindings.
  */
 public final class ContainerPorts {
     private final PublishedPorts ports;
@@ -31,7 +31,7 @@ public final class ContainerPorts {
         var out = new ArrayList<PublishedPorts.Binding>();
         JsonNode host = raw.path("HostConfig");
         String mode = host.path("NetworkMode").asString("");
-        if (!(mode.isEmpty() || "default".equals(mode) || "bridge".equals(mode))) return out;
+        if ("host".equals(mode) || "none".equals(mode) || mode.startsWith("container:")) return out;
         JsonNode pb = host.path("PortBindings");
         var bound = new LinkedHashSet<String>();
         if (pb.isObject()) {

@@ -192,7 +192,7 @@ final class ContainerViews {
         net.put("SandboxID", "");
         net.put("SandboxKey", "");
         net.put("Ports", Map.of());
-        NetworkViews.putBridge(net, c, paths.bridge());
+        NetworkViews.put(net, c, paths.bridge(), paths.networks());
         return new ContainerInspectResponse(c.id(), time(c.created()), args.isEmpty() ? "" : args.getFirst(),
                 args.isEmpty() ? List.of() : args.subList(1, args.size()), state, c.imageId(),
                 paths.resolvConf().toString(), paths.hostname().toString(), paths.hosts().toString(),
@@ -204,7 +204,8 @@ final class ContainerViews {
     /** Where a container's files are, for inspect. */
     record ContainerPaths(java.nio.file.Path resolvConf, java.nio.file.Path hostname, java.nio.file.Path hosts,
                           java.nio.file.Path log, Map<String, String> graphData,
-                          dev.berth.engine.network.BridgeNetwork.Lease bridge) {}
+                          dev.berth.engine.network.BridgeNetwork.Lease bridge,
+                          List<dev.berth.engine.network.NetworkService.Attachment> networks) {}
 
     private static String time(Instant t) {
         return HumanTime.rfc3339(t);

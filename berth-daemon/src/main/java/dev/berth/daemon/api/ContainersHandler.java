@@ -40,6 +40,13 @@ public final class ContainersHandler {
 
     /** Published ports (issue #5); null in handlers built without them. */
     private volatile ContainerPorts ports;
+    private volatile ContainerNetworks networks;
+
+    /** Records the create's network aliases and addresses ({@code NetworkingConfig}). */
+    public ContainersHandler withNetworks(ContainerNetworks n) {
+        this.networks = n;
+        return this;
+    }
 
     public ContainersHandler withPorts(ContainerPorts p) {
         this.ports = p;
@@ -96,18 +103,21 @@ public final class ContainersHandler {
         ContainerCreateRequest req = dev.berth.api.ApiJson.MAPPER.treeToValue(raw, ContainerCreateRequest.class);
         var mountPoints = volumes == null ? null : volumes.check(raw);
         var bindings = ports == null ? null : ports.check(raw);
+        var endpoints = networks == null ? null : networks.check(raw);
         var spec = ContainerViews.spec(req);
         boolean autoRemove = spec.host().autoRemove();
         Container c = containers.create(ex.query("name"), spec, new ContainerService.SideRecords() {
             @Override
             public void write(String id) {
                 if (ports != null) ports.attach(id, bindings);
+                if (networks != null) networks.attach(id, endpoints);
                 if (volumes != null) volumes.attach(id, mountPoints, autoRemove);
             }
 
             @Override
             public void discard(String id) {
                 if (volumes != null) volumes.discard(id);
+                if (networks != null) networks.discard(id);
                 if (ports != null) ports.discard(id);
             }
         });

@@ -44,8 +44,22 @@ public class BundleBuilder {
     }
 
     void write(Container c, Path bundle, Path rootfs, ContainerFiles.Written files) throws IOException {
-        AtomicFiles.write(bundle.resolve("config.json"), OciSpecs.toJson(OciSpecs.build(options(c, rootfs, files))));
+        write(c, bundle, rootfs, files, null);
     }
+
+    /** As above, for a container in another's network namespace ({@code --network container:x}), or null. */
+    void write(Container c, Path bundle, Path rootfs, ContainerFiles.Written files, SharedNetwork shared) throws IOException {
+        var o = options(c, rootfs, files);
+        if (shared != null) {
+            // As dockerd: the namespace, and with it the other container's host and domain names.
+            o = o.toBuilder().networkMode(NetworkMode.container("/proc/" + shared.pid() + "/ns/net"))
+                    .hostname(shared.hostname()).domainname(shared.domainname()).build();
+        }
+        AtomicFiles.write(bundle.resolve("config.json"), OciSpecs.toJson(OciSpecs.build(o)));
+    }
+
+    /** The network namespace of a running container another one joins, and the names that come with it. */
+    record SharedNetwork(int pid, String hostname, String domainname, ContainerFiles.Written files) {}
 
     SpecOptions options(Container c, Path rootfs, ContainerFiles.Written files) {
         var config = c.config();

@@ -25,6 +25,15 @@ final class ContainerFiles {
 
     /** As above; {@code ip} is the container's address on its network (its name's line in /etc/hosts), or null. */
     static Written write(Path dir, String hostname, String domainname, boolean hostNetwork, String ip) throws IOException {
+        return write(dir, hostname, domainname, hostNetwork, ip, null);
+    }
+
+    /**
+     * As above; {@code nameserver} is the embedded name server of the container's user-defined network, which
+     * then replaces the host's name servers (the host's search and options lines stay), or null.
+     */
+    static Written write(Path dir, String hostname, String domainname, boolean hostNetwork, String ip, String nameserver)
+            throws IOException {
         Path hostnameFile = dir.resolve("hostname");
         Path hostsFile = dir.resolve("hosts");
         Path resolvFile = dir.resolve("resolv.conf");
@@ -33,7 +42,7 @@ final class ContainerFiles {
                 ? Files.readAllBytes(HOST_HOSTS)
                 : containerHosts(hostname, domainname, ip).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(hostsFile, hosts);
-        AtomicFiles.write(resolvFile, resolvConf());
+        AtomicFiles.write(resolvFile, nameserver == null ? resolvConf() : resolvConf(nameserver));
         return new Written(hostnameFile, hostsFile, resolvFile);
     }
 
@@ -67,6 +76,18 @@ final class ContainerFiles {
             String t = line.trim();
             if (t.startsWith("nameserver") && (t.contains(" 127.") || t.contains(" ::1"))) continue;
             out.append(line).append('\n');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The host's resolv.conf with {@code nameserver} as the only name server, as Docker writes it for user networks. */
+    static byte[] resolvConf(String nameserver) throws IOException {
+        var out = new StringBuilder("nameserver ").append(nameserver).append('\n');
+        if (Files.isReadable(HOST_RESOLV_CONF)) {
+            for (String line : Files.readAllLines(HOST_RESOLV_CONF)) {
+                String t = line.trim();
+                if (t.startsWith("search") || t.startsWith("options")) out.append(line).append('\n');
+            }
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }

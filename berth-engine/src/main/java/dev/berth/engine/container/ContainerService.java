@@ -102,19 +102,45 @@ public final class ContainerService {
         if (p == null) return;
         for (Container c : index.all()) {
             if (!c.state().isRunning()) continue;
-            var lease = bridgeLease(c.id());
+            String address = bridgeLease(c.id()).map(l -> l.ip()).orElseGet(() -> firstUserNetworkIp(c.id()));
             try {
-                if (lease.isPresent()) p.open(c.id(), lease.get().ip());
+                if (address != null) p.open(c.id(), address);
             } catch (RuntimeException e) {
                 log.error("publishing the ports of {} again: {}", c.id(), e.getMessage());
             }
         }
     }
 
+    /** User-defined networks, or null when the daemon runs without them. */
+    private volatile dev.berth.engine.network.NetworkService networks;
+
+    /** Sets the user-defined networks containers join by network mode or connect, and lets them look containers up. */
+    public void networks(dev.berth.engine.network.NetworkService n) {
+        this.networks = n;
+        n.containers(idOrName -> {
+            Container c = index.find(idOrName);
+            return new dev.berth.engine.network.NetworkService.ContainerRef(c.id(), c.name(), c.spec().host().networkMode(),
+                    c.state().isRunning() ? c.state().pid() : 0);
+        });
+    }
+
     /** The container's address on the default bridge while it runs. */
     public java.util.Optional<dev.berth.engine.network.BridgeNetwork.Lease> bridgeLease(String id) {
         var b = bridge;
         return b == null ? java.util.Optional.empty() : b.leaseOf(id);
+    }
+
+    /** The user-defined networks the container is on, with its addresses while it runs. */
+    public List<dev.berth.engine.network.NetworkService.Attachment> networkAttachments(String id) {
+        var n = networks;
+        return n == null ? List.of() : n.attachments(id);
+    }
+
+    /** The container's address on its first user-defined network while it runs, or null. */
+    private String firstUserNetworkIp(String id) {
+        var n = networks;
+        if (n == null) return null;
+        return n.attachments(id).stream().filter(a -> a.lease() != null).map(a -> a.lease().ip()).findFirst().orElse(null);
     }
 
     // ---- queries ------------------------------------------------------------------------------------------
@@ -228,31 +254,50 @@ public final class ContainerService {
     }
 
     /**
-     * dockerd's create-time check of a network mode: {@code container:} without a container is a 400. A network
-     * that does not exist is accepted here, as dockerd does (it might be created before the start), and refused by
-     * the start ({@link #requireNetwork}); a 404 from create would make the Docker CLI try to pull the image.
-     * {@code container:<id>} (another container's network namespace) is not supported yet: a 400 now rather than a
-     * container that would run without it.
+     * dockerd's create-time check of a network mode: {@code container:} without a container is a 400. A network or
+     * container that does not exist is accepted here (it might be there before the start) and refused by the start
+     * ({@link #requireNetwork}, {@link #sharedNetwork}); a 404 from create would make the Docker CLI try to pull the
+     * image.
      */
     private static void checkNetworkMode(String mode) {
         if (mode == null || !(mode.equals("container") || mode.startsWith("container:"))) return;
         if (mode.length() <= "container:".length()) {
             throw EngineException.invalid("invalid network mode: invalid container format container:<name|id>");
         }
-        throw EngineException.invalid("network mode %s is not supported yet: only default, bridge, host and none", mode);
     }
 
     /**
-     * The start's check that the container's network exists: the built-in ones (default, bridge, host, none) are the
-     * only ones, so another is dockerd's 404 "failed to set up container networking: network x not found", and the
+     * For {@code --network container:x}: the running container x whose network namespace, /etc files and names
+     * the container shares (dockerd's 409s for one that does not run, or itself); null for other modes.
+     */
+    private BundleBuilder.SharedNetwork sharedNetwork(Container c) {
+        String mode = c.spec().host().networkMode();
+        if (mode == null || !mode.startsWith("container:")) return null;
+        Container other = index.find(mode.substring("container:".length()));
+        if (other.id().equals(c.id())) throw EngineException.conflict("cannot join own network namespace");
+        if (!other.state().isRunning() || other.state().status() == ContainerState.Status.RESTARTING) {
+            throw EngineException.conflict("cannot join network namespace of a non running container: container %s is %s",
+                    other.name(), other.state().status().word());
+        }
+        Path dir = store.dir(other.id());
+        return new BundleBuilder.SharedNetwork(other.state().pid(), other.config().hostname(), other.config().domainname(),
+                new ContainerFiles.Written(dir.resolve("hostname"), dir.resolve("hosts"), dir.resolve("resolv.conf")));
+    }
+
+    /**
+     * The start's check that the container's network exists: a built-in one (default, bridge, host, none) or a
+     * user-defined one; another is dockerd's 404 "failed to set up container networking: network x not found", and the
      * container stays as it was, with that error.
      */
-    private static void requireNetwork(Container c) {
+    private void requireNetwork(Container c) {
         String mode = c.spec().host().networkMode();
         if (mode == null || mode.isEmpty()) return;
         switch (mode) {
             case "default", "bridge", "host", "none" -> { }
-            default -> throw EngineException.notFound("failed to set up container networking: network %s not found", mode);
+            default -> {
+                if (mode.startsWith("container:")) return;
+                if (networks == null || !networks.exists(mode)) throw EngineException.notFound("failed to set up container networking: network %s not found", mode);
+            }
         }
     }
 
@@ -315,10 +360,13 @@ public final class ContainerService {
             Files.createDirectories(rootfs);
             mounter.mount(layers.mountFor(id), rootfs);
             boolean hostNet = "host".equals(c.spec().host().networkMode());
+            var shared = sharedNetwork(c);
             var lease = onBridge(c) ? bridge.lease(id) : null;
-            var files = ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet,
-                    lease == null ? null : lease.ip());
-            bundles.write(c, bundle, rootfs, files);
+            var joined = networks == null ? null : networks.join(id, c.spec().host().networkMode());
+            var files = shared != null ? shared.files()
+                    : ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet,
+                    lease != null ? lease.ip() : joined != null ? joined.ip() : null, joined == null ? null : joined.nameserver());
+            bundles.write(c, bundle, rootfs, files, shared);
             runtime.create(new Runtime.CreateRequest(id, bundle, logs.journal(id), c.config().tty(), c.config().openStdin(),
                     c.config().openStdin() && !c.config().stdinOnce()));
         } catch (IOException | RuntimeException e) {
@@ -332,8 +380,11 @@ public final class ContainerService {
         }
         try {
             var lease = onBridge(c) ? bridge.leaseOf(id).orElse(null) : null;
-            if (lease != null) bridge.plumb(lease, runtime.state(id).map(Runtime.TaskState::pid).orElse(0));
-            if (lease != null && ports != null) ports.open(id, lease.ip());
+            int taskPid = runtime.state(id).map(Runtime.TaskState::pid).orElse(0);
+            if (lease != null) bridge.plumb(lease, taskPid);
+            if (networks != null) networks.plumb(id, taskPid, lease != null, lease != null);
+            String address = lease != null ? lease.ip() : firstUserNetworkIp(id);
+            if (address != null && ports != null) ports.open(id, address);
             hubOf(id).connect(runtime.attach(id));
             runtime.start(id);
         } catch (IOException | RuntimeException e) {
@@ -356,6 +407,8 @@ public final class ContainerService {
         if (p != null) p.close(id);
         var b = bridge;
         if (b != null) b.release(id);
+        var n = networks;
+        if (n != null) n.release(id);
         try {
             mounter.unmount(bundle.resolve("rootfs"));
             ContainerStore.deleteTree(bundle);
@@ -751,6 +804,7 @@ public final class ContainerService {
         try {
             if (ports != null) ports.forget(c.id());
             logs.removed(c.id());
+            if (networks != null) networks.forget(c.id());
             layers.remove(c.id());
             store.delete(c.id());
         } catch (RuntimeException e) {

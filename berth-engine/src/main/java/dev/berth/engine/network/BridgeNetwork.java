@@ -1,6 +1,10 @@
 package dev.berth.engine.network;
 
+import static dev.berth.engine.network.HostCommands.must;
+import static dev.berth.engine.network.HostCommands.run;
+
 import dev.berth.common.AtomicFiles;
+import dev.berth.common.EngineException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,28 +38,46 @@ public final class BridgeNetwork {
     private final int network;   // subnet address
     private final int prefix;
     private final int gateway;
+    private final Subnet range;  // where addresses are leased from (the subnet, or the network's --ip-range)
     private final Path leasesDir;
     private final String owner;
+    private final String vethPrefix;
 
     /** An address of a container on this network. */
     public record Lease(String containerId, String ip, int prefix, String gateway, String mac, String bridge) {}
 
     public BridgeNetwork(String bridge, String cidr, Path leasesDir, Path dataRoot) {
+        this(bridge, defaultSubnet(cidr), null, null, leasesDir, dataRoot, "vb");
+    }
+
+    /**
+     * A bridge network on {@code subnet}: {@code gateway} null means the subnet's first address, {@code range} null
+     * the whole subnet; host-side veth names are {@code vethPrefix} plus the start of the container's id.
+     */
+    public BridgeNetwork(String bridge, Subnet subnet, String gateway, Subnet range, Path leasesDir, Path dataRoot,
+                         String vethPrefix) {
         if (bridge.length() > 15) throw new IllegalArgumentException("bridge name longer than 15 characters: " + bridge);
-        String[] parts = cidr.split("/");
-        this.prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : 16;
-        if (prefix < 8 || prefix > 30) throw new IllegalArgumentException("bridge subnet prefix out of range: " + cidr);
-        int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
         this.bridge = bridge;
-        this.network = toInt(parts[0]) & mask;
-        this.gateway = network + 1;
+        this.network = subnet.network();
+        this.prefix = subnet.prefix();
+        this.gateway = gateway == null ? network + 1 : toInt(gateway);
+        this.range = range == null ? subnet : range;
         this.leasesDir = leasesDir;
         this.owner = dataRoot.toAbsolutePath().normalize().toString();
+        this.vethPrefix = vethPrefix;
+    }
+
+    private static Subnet defaultSubnet(String cidr) {
+        String[] parts = cidr.split("/");
+        int prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : 16;
+        if (prefix < 8 || prefix > 30) throw new IllegalArgumentException("bridge subnet prefix out of range: " + cidr);
+        return new Subnet(toInt(parts[0]), prefix);
     }
 
     public String bridgeName() { return bridge; }
     public String subnet() { return toIp(network) + "/" + prefix; }
     public String gatewayIp() { return toIp(gateway); }
+    public Path leasesDir() { return leasesDir; }
 
     /** Creates the bridge, its gateway address, forwarding and the NAT rule, where missing. Idempotent. */
     public void setUp() throws IOException {
@@ -88,27 +109,60 @@ public final class BridgeNetwork {
 
     /** Leases a free address for {@code containerId} (or returns the one it holds). */
     public Lease lease(String containerId) throws IOException {
+        return lease(containerId, null);
+    }
+
+    /**
+     * Leases {@code requested} (an address the caller checked is inside the subnet), or a free address when it is
+     * null, for {@code containerId}; returns the one it holds already. A requested address that another container
+     * holds is a 409 as in dockerd.
+     */
+    public Lease lease(String containerId, String requested) throws IOException {
         var held = leaseOf(containerId);
         if (held.isPresent()) return held.get();
+        Files.createDirectories(leasesDir);
         Path tmp = leasesDir.resolve(AtomicFiles.TEMP_PREFIX + containerId);
         AtomicFiles.write(tmp, (owner + "\n" + containerId + "\n").getBytes(StandardCharsets.UTF_8));
         try {
+            if (requested != null) {
+                int a = toInt(requested);
+                if (!take(a, tmp)) throw EngineException.conflict("Address already in use");
+                return lease(containerId, a);
+            }
             int broadcast = network + (1 << (32 - prefix)) - 1;
-            for (int a = gateway + 1; a < broadcast; a++) {
-                Path p = leasesDir.resolve(toIp(a));
-                if (Files.exists(p)) continue;
-                try {
-                    Files.createLink(p, tmp);
-                    AtomicFiles.fsyncDirectory(leasesDir);
-                    return lease(containerId, a);
-                } catch (FileAlreadyExistsException raced) {
-                    // taken meanwhile: try the next one
-                }
+            for (int a = range.network(); a <= range.last(); a++) {
+                if (a == network || a == broadcast || a == gateway) continue;
+                if (take(a, tmp)) return lease(containerId, a);
             }
         } finally {
             Files.deleteIfExists(tmp);
         }
-        throw new IOException("no free address left in " + subnet() + " on " + bridge);
+        throw new IOException("no free address left in " + range + " on " + bridge);
+    }
+
+    /** Takes the lease of address {@code a} with a hard link to the complete lease file; false when it is taken. */
+    private boolean take(int a, Path tmp) throws IOException {
+        Path p = leasesDir.resolve(toIp(a));
+        if (Files.exists(p)) return false;
+        try {
+            Files.createLink(p, tmp);
+            AtomicFiles.fsyncDirectory(leasesDir);
+            return true;
+        } catch (FileAlreadyExistsException raced) {
+            return false;
+        }
+    }
+
+    /** The leases this daemon holds on this network. */
+    public List<Lease> held() {
+        var out = new ArrayList<Lease>();
+        for (var e : leases()) if (e.owner.equals(owner)) out.add(lease(e.containerId, toInt(e.ip)));
+        return out;
+    }
+
+    /** Whether any daemon holds an address on this network. */
+    public boolean anyLeases() {
+        return !leases().isEmpty();
     }
 
     /** The address {@code containerId} holds, if any. */
@@ -124,19 +178,24 @@ public final class BridgeNetwork {
      * lease's address and MAC and a default route through the gateway; the host's end joins the bridge.
      */
     public void plumb(Lease l, int pid) throws IOException {
-        String host = hostVeth(l.containerId()), peer = "vp" + l.containerId().substring(0, 11);
+        plumb(l, pid, "eth0", true);
+    }
+
+    /** As above, as interface {@code ifname}, with the default route only when {@code defaultRoute}. */
+    public void plumb(Lease l, int pid, String ifname, boolean defaultRoute) throws IOException {
+        String host = hostVeth(l.containerId()), peer = "t" + host.substring(1);
         run(List.of("ip", "link", "del", "dev", host), true); // a leftover of a failed attempt
         try {
             must(List.of("ip", "link", "add", "name", host, "type", "veth", "peer", "name", peer));
             must(List.of("ip", "link", "set", "dev", host, "master", bridge, "up"));
             must(List.of("ip", "link", "set", "dev", peer, "netns", Integer.toString(pid)));
-            String script = String.join("\n",
-                    "link set dev " + peer + " name eth0",
-                    "link set dev eth0 address " + l.mac(),
-                    "addr add " + l.ip() + "/" + l.prefix() + " dev eth0",
-                    "link set dev eth0 up",
-                    "route add default via " + l.gateway() + " dev eth0") + "\n";
-            must(List.of("nsenter", "-t", Integer.toString(pid), "-n", "ip", "-batch", "-"), script);
+            var script = new ArrayList<>(List.of(
+                    "link set dev " + peer + " name " + ifname,
+                    "link set dev " + ifname + " address " + l.mac(),
+                    "addr add " + l.ip() + "/" + l.prefix() + " dev " + ifname,
+                    "link set dev " + ifname + " up"));
+            if (defaultRoute) script.add("route add default via " + l.gateway() + " dev " + ifname);
+            must(List.of("nsenter", "-t", Integer.toString(pid), "-n", "ip", "-batch", "-"), String.join("\n", script) + "\n");
             log.debug("container {} on {} as {}", l.containerId(), bridge, l.ip());
         } catch (IOException | RuntimeException e) {
             run(List.of("ip", "link", "del", "dev", host), true);
@@ -179,8 +238,9 @@ public final class BridgeNetwork {
         }
     }
 
-    static String hostVeth(String containerId) {
-        return "vb" + containerId.substring(0, Math.min(11, containerId.length()));
+    /** The host's end of the container's veth pair on this network. */
+    String hostVeth(String containerId) {
+        return vethPrefix + containerId.substring(0, Math.min(15 - vethPrefix.length(), containerId.length()));
     }
 
     private record Entry(String ip, String owner, String containerId) {}
@@ -228,52 +288,7 @@ public final class BridgeNetwork {
         return a;
     }
 
-    static String toIp(int a) {
+    public static String toIp(int a) {
         return ((a >>> 24) & 255) + "." + ((a >>> 16) & 255) + "." + ((a >>> 8) & 255) + "." + (a & 255);
-    }
-
-    private static void must(List<String> cmd) throws IOException {
-        must(cmd, null);
-    }
-
-    private static void must(List<String> cmd, String stdin) throws IOException {
-        var r = exec(cmd, stdin);
-        if (r.code != 0) throw new IOException(String.join(" ", cmd) + ": " + r.output.strip());
-    }
-
-    private static int run(List<String> cmd, boolean quiet) {
-        try {
-            var r = exec(cmd, null);
-            if (r.code != 0 && !quiet) log.warn("{}: {}", String.join(" ", cmd), r.output.strip());
-            return r.code;
-        } catch (IOException e) {
-            log.warn("{}: {}", String.join(" ", cmd), e.getMessage());
-            return -1;
-        }
-    }
-
-    private record Result(int code, String output) {}
-
-    private static Result exec(List<String> cmd, String stdin) throws IOException {
-        var pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
-        if (stdin != null) {
-            try (var in = p.getOutputStream()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + ": timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + ": interrupted");
-        }
-        return new Result(p.exitValue(), out);
     }
 }

@@ -371,22 +371,26 @@ class ContainerServiceTest {
     }
 
     @Test
-    void create_refusesContainerNetworkModes() {
+    void create_refusesAMalformedContainerNetworkMode_andAcceptsOneNamingAContainer_checkedAtStart() {
         var f = new ServiceFixture(tmp);
-        f.service.create("other", ServiceFixture.spec(List.of("true")));
+        var other = f.service.create("other", ServiceFixture.spec(List.of("true")));
         int before = f.service.list().size();
         for (String bad : new String[] {"container", "container:"}) {
             assertThatThrownBy(() -> f.service.create(null, ServiceFixture.spec(List.of("true"), network(bad))))
                     .isInstanceOf(EngineException.InvalidArgument.class)
                     .hasMessage("invalid network mode: invalid container format container:<name|id>");
         }
-        for (String unsupported : new String[] {"container:other", "container:nosuch"}) {
-            assertThatThrownBy(() -> f.service.create("nn", ServiceFixture.spec(List.of("true"), network(unsupported))))
-                    .isInstanceOf(EngineException.InvalidArgument.class)
-                    .hasMessage("network mode " + unsupported + " is not supported yet: only default, bridge, host and none");
-        }
         assertThat(f.service.list()).hasSize(before);
-        f.service.create("nn", ServiceFixture.spec(List.of("true"))); // the name was not kept
+        var joining = f.service.create("nn", ServiceFixture.spec(List.of("true"), network("container:other")));
+        assertThatThrownBy(() -> f.service.start(joining.id()))
+                .isInstanceOf(EngineException.Conflict.class)
+                .hasMessage("cannot join network namespace of a non running container: container other is created");
+        var orphan = f.service.create("nn2", ServiceFixture.spec(List.of("true"), network("container:nosuch")));
+        assertThatThrownBy(() -> f.service.start(orphan.id()))
+                .isInstanceOf(EngineException.NotFound.class)
+                .hasMessage("No such container: nosuch");
+        assertThat(f.service.get("nn2").state().status()).isEqualTo(ContainerState.Status.CREATED);
+        assertThat(other.state().status()).isEqualTo(ContainerState.Status.CREATED);
     }
 
     @Test
