@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -90,7 +91,7 @@ public final class ContainerArchive {
             var p = resolve(c, root, path, idOrName);
             try {
                 PathStat stat = p.stat();
-                var mounted = new java.util.HashMap<String, Path>();
+                var mounted = new HashMap<String, Path>();
                 sourcesBelow(c, "/" + path).forEach((dest, source) -> mounted.put(p.tarName(dest), source));
                 try (OutputStream out = sink.open(stat)) {
                     var tar = new TreeTar(out).withMounts(mounted);
@@ -239,7 +240,7 @@ public final class ContainerArchive {
      * mount sources and the written runtime files (tmpfs mounts, out of reach, left out).
      */
     private Map<String, Path> sourcesBelow(Container c, String abs) {
-        var out = new java.util.HashMap<String, Path>();
+        var out = new HashMap<String, Path>();
         ContainerMounts m = mounts;
         Path dirs = containerDirs;
         for (String dest : mountsBelow(c, abs)) {
