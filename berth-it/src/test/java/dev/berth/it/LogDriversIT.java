@@ -100,6 +100,28 @@ class LogDriversIT {
     }
 
     @Test
+    void localDriver_keepsFramedRecordsInLocalLogs_andLogsReadsThem() throws Exception {
+        var run = daemon.berth("run", "--name", "loc", "--log-driver", "local", "--log-opt", "max-file=2",
+                "busybox", "sh", "-c", "echo first; echo second >&2");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        String id = id("loc");
+        Path file = daemon.dataRoot().resolve("containers").resolve(id).resolve("local-logs").resolve("container.log");
+        byte[] bytes = Files.readAllBytes(file);
+        int n = java.nio.ByteBuffer.wrap(bytes, 0, 4).getInt();
+        assertThat(java.nio.ByteBuffer.wrap(bytes, 4 + n, 4).getInt()).isEqualTo(n); // the length before and after
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("stdout").contains("first")
+                .doesNotContain("first\n");
+        assertThat(daemon.docker("inspect", "-f", "[{{.LogPath}}] {{.HostConfig.LogConfig.Type}} {{.HostConfig.LogConfig.Config}}", "loc").out())
+                .isEqualTo("[] local map[max-file:2]\n");
+        var logs = daemon.docker("logs", "loc");
+        assertThat(logs.out()).isEqualTo("first\n");
+        assertThat(logs.err()).isEqualTo("second\n");
+        var badOpt = daemon.docker("create", "--log-driver", "local", "--log-opt", "tag=x", "busybox", "true");
+        assertThat(badOpt.err()).contains("unknown log opt 'tag' for local log driver");
+        assertThat(daemon.docker("rm", "loc").exit()).isZero();
+    }
+
+    @Test
     void noneDriver_keepsNothingReadable() throws Exception {
         var run = daemon.docker("run", "--name", "quiet", "--log-driver", "none", "busybox", "echo", "hidden");
         assertThat(run.exit()).as(run.toString()).isZero();

@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Containers' logs. Conmon writes a container's output to its journal ({@code container.log}, CRI format), which
- * outlives the daemon; for the {@code json-file} driver the daemon ships the journal into Docker's
- * {@code <id>-json.log} while the container runs, and catches up after a restart from the cursor it keeps
- * ({@code log-cursor.json}: how far the journal is shipped and how long the json file was then), so no output is
- * lost or written twice across a kill -9. A run's journal is deleted once it is shipped whole, after the exit.
+ * outlives the daemon; for the {@code json-file} and {@code local} drivers the daemon ships the journal into
+ * Docker's files ({@code <id>-json.log}, {@code local-logs/container.log}) while the container runs, and catches
+ * up after a restart from the cursor it keeps ({@code log-cursor.json}: how far the journal is shipped and how long
+ * the driver's file was then), so no output is lost or written twice across a kill -9. A run's journal is deleted
+ * once it is shipped whole, after the exit.
  */
 public final class ContainerLogs {
     private static final Logger log = LoggerFactory.getLogger(ContainerLogs.class);
@@ -48,7 +49,7 @@ public final class ContainerLogs {
     public Path logPath(String id, LogConfig config) {
         return switch (type(config)) {
             case LogConfig.JSON_FILE -> jsonFile(id);
-            case LogConfig.NONE -> null;
+            case LogConfig.LOCAL, LogConfig.NONE -> null; // as dockerd: only json-file's file is shown
             default -> journal(id);
         };
     }
@@ -57,21 +58,32 @@ public final class ContainerLogs {
         return containerDirs.apply(id).resolve(id + "-json.log");
     }
 
+    /** The file a shipped driver writes: json-file's {@code <id>-json.log}, local's {@code local-logs/container.log}. */
+    private RotatingLog logFile(String id, LogConfig config) {
+        return LogConfig.LOCAL.equals(config.type())
+                ? new RotatingLog(containerDirs.apply(id).resolve("local-logs").resolve("container.log"), LogFormat.LOCAL, config)
+                : new RotatingLog(jsonFile(id), LogFormat.JSON_FILE, config);
+    }
+
+    private static boolean shipped(LogConfig config) {
+        return config != null && config.shipped();
+    }
+
     private static String type(LogConfig config) {
         return config == null ? LogConfig.JOURNAL : config.type();
     }
 
     /** The container runs (started, or adopted by a new daemon): its output is shipped as it comes. */
     public void running(String id, LogConfig config) {
-        if (!LogConfig.JSON_FILE.equals(type(config))) return;
-        Shipment s = shipments.computeIfAbsent(id, k -> new Shipment(id, new JsonFileLog(jsonFile(id), config)));
+        if (!shipped(config)) return;
+        Shipment s = shipments.computeIfAbsent(id, k -> new Shipment(id, logFile(id, config)));
         s.startLoop();
     }
 
     /** The container's run ended: everything it wrote is shipped, then its journal goes. */
     public void ended(String id, LogConfig config) {
         Shipment s = shipments.remove(id);
-        if (s == null && LogConfig.JSON_FILE.equals(type(config))) s = new Shipment(id, new JsonFileLog(jsonFile(id), config));
+        if (s == null && shipped(config)) s = new Shipment(id, logFile(id, config));
         if (s != null) {
             s.stopLoop();
             s.finish();
@@ -97,10 +109,10 @@ public final class ContainerLogs {
     public void read(String id, LogConfig config, LogQuery query, BooleanSupplier running, CriLogReader.Sink sink)
             throws IOException, InterruptedException {
         switch (type(config)) {
-            case LogConfig.JSON_FILE -> {
+            case LogConfig.JSON_FILE, LogConfig.LOCAL -> {
                 Shipment s = shipments.get(id);
                 Runnable catchUp = s == null ? () -> { } : s::shipQuietly;
-                new JsonFileLog(jsonFile(id), config).read(query, () -> running.getAsBoolean() || shipments.containsKey(id), catchUp, sink);
+                logFile(id, config).read(query, () -> running.getAsBoolean() || shipments.containsKey(id), catchUp, sink);
             }
             case LogConfig.NONE -> requireReadable(config);
             default -> CriLogReader.read(journal(id), query, running, sink);
@@ -116,20 +128,20 @@ public final class ContainerLogs {
     }
 
     /** How far a container's journal is shipped; {@code journalKey} tells one run's journal from the next. */
-    record Cursor(long offset, String journalKey, long jsonSize) {}
+    record Cursor(long offset, String journalKey, long fileSize) {}
 
-    /** The shipping of one container's journal into its json file. */
+    /** The shipping of one container's journal into its driver's file. */
     private final class Shipment {
         private final String id;
-        private final JsonFileLog json;
+        private final RotatingLog file;
         private final Path cursorFile;
         private Cursor cursor;
         private volatile boolean looping;
         private Thread thread;
 
-        Shipment(String id, JsonFileLog json) {
+        Shipment(String id, RotatingLog file) {
             this.id = id;
-            this.json = json;
+            this.file = file;
             this.cursorFile = containerDirs.apply(id).resolve("log-cursor.json");
             this.cursor = loadCursor();
         }
@@ -139,14 +151,14 @@ public final class ContainerLogs {
             try {
                 c = Json.read(Files.readAllBytes(cursorFile), Cursor.class);
             } catch (NoSuchFileException e) {
-                c = new Cursor(0, null, json.size());
+                c = new Cursor(0, null, file.size());
             } catch (IOException | RuntimeException e) {
                 log.warn("log cursor of {} unreadable ({}): shipping its journal from the start", id, e.getMessage());
-                c = new Cursor(0, null, json.size());
+                c = new Cursor(0, null, file.size());
             }
             try {
                 // A batch written after the cursor was saved is shipped again: cut it off first.
-                if (json.size() > c.jsonSize()) json.truncate(c.jsonSize());
+                if (file.size() > c.fileSize()) file.truncate(c.fileSize());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -223,12 +235,12 @@ public final class ContainerLogs {
                         if (n == BATCH) throw new IOException("a journal line longer than " + BATCH + " bytes");
                         break; // a line conmon is still writing
                     }
-                    json.append(entries);
+                    file.append(entries);
                     offset += start;
                     total += start;
-                    saveCursor(new Cursor(offset, key, json.size()));
+                    saveCursor(new Cursor(offset, key, file.size()));
                 }
-                if (!key.equals(cursor.journalKey())) saveCursor(new Cursor(offset, key, json.size()));
+                if (!key.equals(cursor.journalKey())) saveCursor(new Cursor(offset, key, file.size()));
             } catch (NoSuchFileException e) {
                 // not started yet, or this run's journal already shipped and gone
             }
@@ -241,13 +253,13 @@ public final class ContainerLogs {
             try {
                 ship();
                 deleteQuietly(journal(id));
-                saveCursor(new Cursor(0, null, json.size()));
+                saveCursor(new Cursor(0, null, file.size()));
             } catch (IOException | RuntimeException e) {
                 log.warn("shipping the rest of the log of {}: {}", id, e.getMessage());
             }
         }
 
-        /** Not synced: a kill -9 leaves the page cache; a cursor behind the json file is mended at the next start. */
+        /** Not synced: a kill -9 leaves the page cache; a cursor behind the file is mended at the next start. */
         private void saveCursor(Cursor c) throws IOException {
             Path tmp = cursorFile.resolveSibling(".tmp-log-cursor.json");
             Files.write(tmp, Json.write(c));

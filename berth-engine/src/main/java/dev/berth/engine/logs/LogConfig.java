@@ -8,15 +8,18 @@ import java.util.Set;
 /**
  * A container's logging driver and its options ({@code HostConfig.LogConfig}). Conmon always writes the container's
  * output to its own journal first (so nothing is lost while no daemon runs); the driver says what the daemon makes
- * of it: {@code json-file} ships it into Docker's on-disk format, {@code none} keeps nothing readable.
+ * of it: {@code json-file} and {@code local} ship it into Docker's on-disk formats, {@code none} keeps nothing
+ * readable.
  */
 public record LogConfig(String type, Map<String, String> config) {
     public static final String JSON_FILE = "json-file";
+    public static final String LOCAL = "local";
     public static final String NONE = "none";
     /** Containers created before logging drivers: their output is read from conmon's journal itself. */
     public static final String JOURNAL = "k8s-file";
     public static final LogConfig DEFAULT = new LogConfig(JSON_FILE, Map.of());
 
+    private static final Set<String> LOCAL_OPTIONS = Set.of("max-size", "max-file", "compress");
     private static final Set<String> JSON_FILE_OPTIONS = Set.of("max-size", "max-file", "compress", "labels",
             "labels-regex", "env", "env-regex", "tag");
 
@@ -26,28 +29,32 @@ public record LogConfig(String type, Map<String, String> config) {
 
     /** dockerd's create-time checks: a driver it knows, options that driver takes, values that parse. */
     public LogConfig validated() {
-        switch (type) {
-            case JSON_FILE -> {
-                for (String key : config.keySet()) {
-                    if (!JSON_FILE_OPTIONS.contains(key)) throw EngineException.invalid("unknown log opt '%s' for json-file log driver", key);
-                }
-                maxSize();
-                maxFile();
-                compress();
-            }
-            case NONE -> {
-                if (!config.isEmpty()) {
-                    throw EngineException.invalid("unknown log opt '%s' for none log driver", config.keySet().iterator().next());
-                }
-            }
+        Set<String> options = switch (type) {
+            case JSON_FILE -> JSON_FILE_OPTIONS;
+            case LOCAL -> LOCAL_OPTIONS;
+            case NONE -> Set.of();
             default -> throw EngineException.invalid("logger: no log driver named '%s' is registered", type);
+        };
+        for (String key : config.keySet()) {
+            if (!options.contains(key)) throw EngineException.invalid("unknown log opt '%s' for %s log driver", key, type);
+        }
+        if (shipped()) {
+            maxSize();
+            maxFile();
+            compress();
         }
         return this;
     }
 
-    /** {@code max-size} in bytes (decimal units, as dockerd reads them); -1 for no limit. */
+    /** Whether the daemon ships the container's output into a file of this driver's that {@code logs} reads. */
+    public boolean shipped() {
+        return JSON_FILE.equals(type) || LOCAL.equals(type);
+    }
+
+    /** {@code max-size} in bytes (decimal units, as dockerd reads them); -1 for no limit; local's default 20 MB. */
     public long maxSize() {
         String v = config.get("max-size");
+        if (v == null && LOCAL.equals(type)) return 20_000_000;
         if (v == null || v.equals("-1")) return -1;
         try {
             long n = ByteSizes.fromHumanSize(v);
@@ -61,7 +68,7 @@ public record LogConfig(String type, Map<String, String> config) {
     /** {@code max-file}: how many files the log may span, the current one included. */
     public int maxFile() {
         String v = config.get("max-file");
-        if (v == null) return 1;
+        if (v == null) return LOCAL.equals(type) ? 5 : 1;
         int n;
         try {
             n = Integer.parseInt(v);
@@ -74,7 +81,7 @@ public record LogConfig(String type, Map<String, String> config) {
 
     public boolean compress() {
         String v = config.get("compress");
-        if (v == null) return false;
+        if (v == null) return LOCAL.equals(type);
         return switch (v) {
             case "1", "t", "T", "true", "TRUE", "True" -> true;
             case "0", "f", "F", "false", "FALSE", "False" -> false;

@@ -19,22 +19,24 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Docker's json-file log: {@code <id>-json.log}, and with {@code max-size} its rotated predecessors
- * {@code <id>-json.log.1} (newest) to {@code .<max-file - 1>}, gzipped ({@code .1.gz}) with {@code compress}.
+ * A log file in one of Docker's on-disk formats ({@link LogFormat}), and with {@code max-size} its rotated
+ * predecessors {@code <file>.1} (newest) to {@code .<max-file - 1>}, gzipped ({@code .1.gz}) with {@code compress}.
  * Written by one shipper per container; read by any number of {@code logs} clients, also while it rotates.
  */
-public final class JsonFileLog {
+public final class RotatingLog {
     private final Path file;
+    private final LogFormat format;
     private final long maxSize;
     private final int maxFile;
     private final boolean compress;
 
-    public JsonFileLog(Path file, LogConfig config) {
-        this(file, config.maxSize(), config.maxFile(), config.compress());
+    public RotatingLog(Path file, LogFormat format, LogConfig config) {
+        this(file, format, config.maxSize(), config.maxFile(), config.compress());
     }
 
-    JsonFileLog(Path file, long maxSize, int maxFile, boolean compress) {
+    RotatingLog(Path file, LogFormat format, long maxSize, int maxFile, boolean compress) {
         this.file = file;
+        this.format = format;
         this.maxSize = maxSize;
         this.maxFile = maxFile;
         this.compress = compress;
@@ -76,13 +78,14 @@ public final class JsonFileLog {
                 rotate();
                 size = 0;
             }
-            JsonLogLine.write(e, batch);
+            format.write(e, batch);
         }
         write(batch);
     }
 
     private void write(ByteArrayOutputStream batch) throws IOException {
         if (batch.size() == 0) return;
+        Files.createDirectories(file.getParent());
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             batch.writeTo(out);
         }
@@ -140,7 +143,7 @@ public final class JsonFileLog {
         for (Path p : rotatedFiles()) {
             if (!go) break;
             try (InputStream in = open(p)) {
-                if (in != null) go = drain(new LineReader(in), query, sink, tail);
+                if (in != null) go = drain(format.reader(in), query, sink, tail);
             } catch (NoSuchFileException e) {
                 // rotated away while we read: its entries are in the next file
             }
@@ -148,7 +151,7 @@ public final class JsonFileLog {
         InputStream current = open(file);
         Object key = current == null ? null : fileKey();
         try {
-            var lines = current == null ? null : new LineReader(current);
+            var lines = current == null ? null : format.reader(current);
             if (go && lines != null) go = drain(lines, query, sink, tail);
             if (tail != null) {
                 for (LogEntry e : tail) if (!sink.accept(e)) return;
@@ -164,7 +167,7 @@ public final class JsonFileLog {
                     if (current != null) current.close();
                     current = open(file);
                     key = now;
-                    lines = current == null ? null : new LineReader(current);
+                    lines = current == null ? null : format.reader(current);
                     continue;
                 }
                 if (!more) break;
@@ -194,12 +197,10 @@ public final class JsonFileLog {
     }
 
     /** False when the reader should stop (past {@code until}, or the client went away). */
-    private static boolean drain(LineReader lines, LogQuery q, CriLogReader.Sink sink, ArrayDeque<LogEntry> tail)
+    private static boolean drain(LogFormat.Reader records, LogQuery q, CriLogReader.Sink sink, ArrayDeque<LogEntry> tail)
             throws IOException {
-        byte[] line;
-        while ((line = lines.next()) != null) {
-            LogEntry e = JsonLogLine.parse(line, 0, line.length);
-            if (e == null) continue;
+        LogEntry e;
+        while ((e = records.next()) != null) {
             if (q.until() != null && e.time().isAfter(q.until())) return false;
             if (!q.wants(e)) continue;
             if (tail != null) {
