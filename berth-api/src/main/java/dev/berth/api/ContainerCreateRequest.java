@@ -61,7 +61,11 @@ public record ContainerCreateRequest(
             Map<String, String> tmpfs,
             Map<String, String> sysctls,
             List<DeviceMapping> devices,
-            LogConfig logConfig) {}
+            LogConfig logConfig,
+            List<String> dns,
+            List<String> dnsSearch,
+            List<String> dnsOptions,
+            List<String> extraHosts) {}
 
     /** {@code HostConfig.LogConfig}: an empty Type means the daemon's default driver. */
     public record LogConfig(String type, Map<String, String> config) {}

@@ -125,4 +125,25 @@ class BridgeNetworkIT {
         String[] p = ip.split("\\.");
         return String.format("%02x:%02x", Integer.parseInt(p[2]), Integer.parseInt(p[3]));
     }
+
+    @Test
+    void dnsSettingsAndExtraHosts_fillResolvConfAndHosts_asDockerDoes() throws Exception {
+        var run = daemon.docker("run", "--name", "named", "--dns", "192.0.2.53", "--dns-search", "example.test",
+                "--dns-option", "ndots:2", "--add-host", "db.local:10.1.2.3", "--add-host", "gw:host-gateway",
+                "busybox", "sh", "-c", "cat /etc/resolv.conf /etc/hosts");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out().lines().filter(l -> l.startsWith("nameserver")).toList()).containsExactly("nameserver 192.0.2.53");
+        assertThat(run.out()).contains("search example.test\n").contains("options ndots:2\n")
+                .contains("10.1.2.3\tdb.local\n").contains("172.30.0.1\tgw\n");
+        assertThat(daemon.docker("inspect", "-f", "{{.HostConfig.Dns}} {{.HostConfig.DnsSearch}} {{.HostConfig.ExtraHosts}}", "named").out())
+                .isEqualTo("[192.0.2.53] [example.test] [db.local:10.1.2.3 gw:host-gateway]\n");
+        assertThat(daemon.docker("rm", "named").exit()).isZero();
+
+        String bad = daemon.request("POST", "/containers/create",
+                "{\"Image\": \"busybox\", \"HostConfig\": {\"ExtraHosts\": [\"db:not-an-ip\"]}}");
+        assertThat(bad).startsWith("HTTP/1.1 400").contains("invalid IP address in add-host: \\\"not-an-ip\\\"");
+        String badDns = daemon.request("POST", "/containers/create", "{\"Image\": \"busybox\", \"HostConfig\": {\"Dns\": [\"dns.example\"]}}");
+        assertThat(badDns).startsWith("HTTP/1.1 400").contains("dns.example is not an ip address");
+        assertThat(daemon.docker("ps", "-aq", "--filter", "name=named").out()).isEmpty();
+    }
 }

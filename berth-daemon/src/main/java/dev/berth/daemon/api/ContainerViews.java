@@ -34,7 +34,8 @@ final class ContainerViews {
                 h.capAdd() == null ? List.of() : h.capAdd(), h.capDrop() == null ? List.of() : h.capDrop(),
                 h.securityOpt() == null ? List.of() : h.securityOpt(),
                 h.shmSize() == null ? 0 : h.shmSize(), bool(h.init()), consoleSize(h.consoleSize()), limits(h),
-                h.logConfig() == null ? null : new dev.berth.engine.logs.LogConfig(h.logConfig().type(), h.logConfig().config()));
+                h.logConfig() == null ? null : new dev.berth.engine.logs.LogConfig(h.logConfig().type(), h.logConfig().config()),
+                new ContainerSpec.NameResolution(h.dns(), h.dnsSearch(), h.dnsOptions(), h.extraHosts()));
         return new ContainerSpec(r.image(), r.cmd() == null ? null : r.cmd().values(),
                 r.entrypoint() == null ? null : r.entrypoint().values(), r.env(), r.workingDir(), r.user(),
                 r.hostname(), r.domainname(), r.labels(), r.stopSignal(), r.stopTimeout(),
@@ -172,6 +173,10 @@ final class ContainerViews {
         hostConfig.put("LogConfig", logConfig == null ? Map.of("Type", "k8s-file", "Config", Map.of())
                 : Map.of("Type", logConfig.type(), "Config", logConfig.config()));
         hostConfig.put("NetworkMode", host.networkMode());
+        hostConfig.put("Dns", host.names().dns());
+        hostConfig.put("DnsOptions", host.names().dnsOptions());
+        hostConfig.put("DnsSearch", host.names().dnsSearch());
+        hostConfig.put("ExtraHosts", host.names().extraHosts().isEmpty() ? null : host.names().extraHosts());
         hostConfig.put("PortBindings", Map.of());
         hostConfig.put("RestartPolicy", Map.of("Name", host.restartPolicy().name(), "MaximumRetryCount", host.restartPolicy().maximumRetryCount()));
         hostConfig.put("AutoRemove", host.autoRemove());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The files Docker writes for every container and bind-mounts into it: {@code /etc/hostname}, {@code /etc/hosts}
@@ -34,16 +35,55 @@ final class ContainerFiles {
      */
     static Written write(Path dir, String hostname, String domainname, boolean hostNetwork, String ip, String nameserver)
             throws IOException {
+        return write(dir, hostname, domainname, hostNetwork, ip, nameserver, ContainerSpec.NameResolution.NONE, null);
+    }
+
+    /**
+     * As above, with the container's {@code --dns}, {@code --dns-search}, {@code --dns-option} and {@code --add-host}
+     * settings; {@code hostGateway} is the address {@code host-gateway} stands for (the default bridge's gateway).
+     */
+    static Written write(Path dir, String hostname, String domainname, boolean hostNetwork, String ip, String nameserver,
+                         ContainerSpec.NameResolution names, String hostGateway) throws IOException {
         Path hostnameFile = dir.resolve("hostname");
         Path hostsFile = dir.resolve("hosts");
         Path resolvFile = dir.resolve("resolv.conf");
         AtomicFiles.write(hostnameFile, (hostname + "\n").getBytes(StandardCharsets.UTF_8));
-        byte[] hosts = hostNetwork && Files.isReadable(HOST_HOSTS)
-                ? Files.readAllBytes(HOST_HOSTS)
-                : containerHosts(hostname, domainname, ip).getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(hostsFile, hosts);
-        AtomicFiles.write(resolvFile, nameserver == null ? resolvConf() : resolvConf(nameserver));
+        var hosts = new StringBuilder(hostNetwork && Files.isReadable(HOST_HOSTS)
+                ? Files.readString(HOST_HOSTS) : containerHosts(hostname, domainname, ip));
+        for (String entry : names.extraHosts()) {
+            int colon = entry.indexOf(':');
+            String address = entry.substring(colon + 1);
+            if (address.equals("host-gateway")) address = hostGateway == null ? "127.0.0.1" : hostGateway;
+            hosts.append(address).append('\t').append(entry, 0, colon).append('\n');
+        }
+        AtomicFiles.write(hostsFile, hosts.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] resolv = nameserver == null ? resolvConf() : resolvConf(nameserver);
+        AtomicFiles.write(resolvFile, withSettings(resolv, nameserver == null ? names.dns() : List.of(), names));
         return new Written(hostnameFile, hostsFile, resolvFile);
+    }
+
+    /**
+     * Docker's rules: {@code --dns} replaces the name servers (on a user-defined network the embedded server stays
+     * and answers), {@code --dns-search} the search line ({@code .} for none), {@code --dns-option} the options line.
+     */
+    static byte[] withSettings(byte[] resolv, List<String> servers, ContainerSpec.NameResolution names) {
+        if (servers.isEmpty() && names.dnsSearch().isEmpty() && names.dnsOptions().isEmpty()) return resolv;
+        var out = new StringBuilder();
+        for (String server : servers) out.append("nameserver ").append(server).append('\n');
+        if (!names.dnsSearch().isEmpty()) {
+            var domains = names.dnsSearch().stream().filter(d -> !d.equals(".")).toList();
+            if (!domains.isEmpty()) out.append("search ").append(String.join(" ", domains)).append('\n');
+        }
+        if (!names.dnsOptions().isEmpty()) out.append("options ").append(String.join(" ", names.dnsOptions())).append('\n');
+        for (String line : new String(resolv, StandardCharsets.UTF_8).split("\n")) {
+            String t = line.trim();
+            if (t.isEmpty()) continue;
+            if (t.startsWith("nameserver") && !servers.isEmpty()) continue;
+            if (t.startsWith("search") && !names.dnsSearch().isEmpty()) continue;
+            if (t.startsWith("options") && !names.dnsOptions().isEmpty()) continue;
+            out.append(line).append('\n');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Docker's default /etc/hosts for a container without networks: loopback names and the container's own. */

@@ -201,6 +201,7 @@ public final class ContainerService {
         if (spec.image() == null || spec.image().isBlank()) throw EngineException.invalid("config cannot be empty in order to create a container");
         RestartPolicies.validate(spec.host().restartPolicy(), spec.host().autoRemove());
         checkNetworkMode(spec.host().networkMode());
+        spec.host().names().validate();
         spec = spec.withHost(spec.host().withLimits(spec.host().limits().forCreate())
                 .withLogConfig(logConfigForCreate(spec.host().logConfig())));
         Image image = images.resolve(spec.image());
@@ -363,9 +364,11 @@ public final class ContainerService {
             var shared = sharedNetwork(c);
             var lease = onBridge(c) ? bridge.lease(id) : null;
             var joined = networks == null ? null : networks.join(id, c.spec().host().networkMode());
+            var b = bridge;
             var files = shared != null ? shared.files()
                     : ContainerFiles.write(store.dir(id), c.config().hostname(), c.config().domainname(), hostNet,
-                    lease != null ? lease.ip() : joined != null ? joined.ip() : null, joined == null ? null : joined.nameserver());
+                    lease != null ? lease.ip() : joined != null ? joined.ip() : null, joined == null ? null : joined.nameserver(),
+                    c.spec().host().names(), b == null ? null : b.gatewayIp());
             bundles.write(c, bundle, rootfs, files, shared);
             runtime.create(new Runtime.CreateRequest(id, bundle, logs.journal(id), c.config().tty(), c.config().openStdin(),
                     c.config().openStdin() && !c.config().stdinOnce()));

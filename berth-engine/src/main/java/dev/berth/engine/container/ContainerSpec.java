@@ -53,7 +53,8 @@ public record ContainerSpec(
             boolean init,
             TerminalSize consoleSize,
             Limits limits,
-            dev.berth.engine.logs.LogConfig logConfig) {
+            dev.berth.engine.logs.LogConfig logConfig,
+            NameResolution names) {
 
         public static final HostSettings DEFAULT = new HostSettings(false, "default", RestartPolicy.NO, false, false,
                 List.of(), List.of(), List.of(), 0, false, null, Limits.NONE);
@@ -64,6 +65,7 @@ public record ContainerSpec(
          */
         public HostSettings {
             if (limits == null) limits = Limits.NONE; // records written before limits existed
+            if (names == null) names = NameResolution.NONE;
         }
 
         /** Without a logging driver of its own. */
@@ -71,7 +73,7 @@ public record ContainerSpec(
                             boolean readonlyRootfs, List<String> capAdd, List<String> capDrop, List<String> securityOpt,
                             long shmSize, boolean init, TerminalSize consoleSize, Limits limits) {
             this(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop, securityOpt,
-                    shmSize, init, consoleSize, limits, null);
+                    shmSize, init, consoleSize, limits, null, NameResolution.NONE);
         }
 
         /** Without resource limits. */
@@ -84,17 +86,57 @@ public record ContainerSpec(
 
         public HostSettings withLimits(Limits l) {
             return new HostSettings(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop,
-                    securityOpt, shmSize, init, consoleSize, l, logConfig);
+                    securityOpt, shmSize, init, consoleSize, l, logConfig, names);
         }
 
         public HostSettings withLogConfig(dev.berth.engine.logs.LogConfig c) {
             return new HostSettings(autoRemove, networkMode, restartPolicy, privileged, readonlyRootfs, capAdd, capDrop,
-                    securityOpt, shmSize, init, consoleSize, limits, c);
+                    securityOpt, shmSize, init, consoleSize, limits, c, names);
         }
 
         public HostSettings withRestartPolicy(RestartPolicy p) {
             return new HostSettings(autoRemove, networkMode, p, privileged, readonlyRootfs, capAdd, capDrop,
-                    securityOpt, shmSize, init, consoleSize, limits, logConfig);
+                    securityOpt, shmSize, init, consoleSize, limits, logConfig, names);
+        }
+    }
+
+    /**
+     * {@code --dns}, {@code --dns-search}, {@code --dns-option} and {@code --add-host} ({@code host:ip}, where the
+     * ip may be {@code host-gateway}): what goes into the container's resolv.conf and hosts beyond the defaults.
+     */
+    public record NameResolution(List<String> dns, List<String> dnsSearch, List<String> dnsOptions, List<String> extraHosts) {
+        public static final NameResolution NONE = new NameResolution(List.of(), List.of(), List.of(), List.of());
+
+        public NameResolution {
+            dns = dns == null ? List.of() : List.copyOf(dns);
+            dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
+            dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
+            extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+        }
+
+        /** dockerd's create-time checks of the name servers and the extra hosts. */
+        public void validate() {
+            for (String server : dns) {
+                if (!isIp(server)) throw dev.berth.common.EngineException.invalid("%s is not an ip address", server);
+            }
+            for (String entry : extraHosts) {
+                int colon = entry.indexOf(':');
+                if (colon <= 0) throw dev.berth.common.EngineException.invalid("bad format for add-host: \"%s\"", entry);
+                String ip = entry.substring(colon + 1);
+                if (!ip.equals("host-gateway") && !isIp(ip)) {
+                    throw dev.berth.common.EngineException.invalid("invalid IP address in add-host: \"%s\"", ip);
+                }
+            }
+        }
+
+        private static boolean isIp(String s) {
+            if (s.isEmpty() || !s.matches("[0-9a-fA-F:.]+")) return false; // no name lookups: literals only
+            try {
+                java.net.InetAddress.ofLiteral(s);
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
         }
     }
 
