@@ -2,24 +2,13 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Engine API at the HTTP level: versions, errors and bodies as Docker answers them. */
 class ApiIT {
-    static TestDaemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     @Test
     void ping_carriesTheApiVersion() throws Exception {

@@ -7,31 +7,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The berth CLI's own side of files, images and live containers: cp, diff, export, commit, history, save, load, exec. */
 class BerthCliFilesIT {
-    static TestDaemon daemon;
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
         var run = daemon.berth("run", "-d", "--name", "box", "busybox", "sh", "-c",
                 "echo hi > /greeting; mkdir -p /d/sub; echo x > /d/sub/f; rm /bin/vi; exec sleep 300");
         if (run.exit() != 0) throw new IllegalStateException(run.toString());
         await("box ready").atMost(Duration.ofSeconds(10)).until(() -> daemon.berth("exec", "box", "test", "-f", "/d/sub/f").exit() == 0);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
     }
 
     @Test

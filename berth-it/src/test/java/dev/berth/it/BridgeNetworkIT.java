@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The default bridge network (berth0, 172.30.0.0/16): containers get an address, a route through the gateway and
@@ -16,18 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class BridgeNetworkIT {
     static final Path LEASES = Path.of("/run/berth-net/berth0");
-    static TestDaemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     @Test
     void twoContainers_reachEachOtherByIp_andInspectShowsTheirAddresses() throws Exception {

@@ -7,9 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Container behaviours a user sees through the real Docker CLI and berth: a network that does not exist fails the
@@ -17,18 +16,8 @@ import org.junit.jupiter.api.Test;
  * waits for an export of it, diff shows an empty directory the container changed.
  */
 class ContainerMendsIT {
-    static TestDaemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     private static Cli.Result ok(Cli.Result r) {
         assertThat(r.exit()).as(r.toString()).isZero();

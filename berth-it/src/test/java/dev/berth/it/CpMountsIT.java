@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,20 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
  * mounts and bad --tmpfs input refused at create.
  */
 class CpMountsIT {
-    static TestDaemon daemon;
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     @TempDir Path tmp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
 
     private static Cli.Result ok(Cli.Result r) {
         assertThat(r.exit()).as(r.toString()).isZero();

@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A person at a terminal, played through tmux: types into {@code berth run -it} and {@code docker exec -it}, reads the
@@ -22,22 +21,12 @@ class DetachTmuxIT {
     private static final java.util.concurrent.atomic.AtomicInteger SERVERS = new java.util.concurrent.atomic.AtomicInteger();
     /** A tmux server of each test's own: one being killed cannot take the next test's session with it. */
     private final String server = "berth-it-" + ProcessHandle.current().pid() + "-" + SERVERS.incrementAndGet();
-    static TestDaemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     @AfterEach
     void killTmux() throws Exception {
         tmux("kill-server");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
     }
 
     private Cli.Result tmux(String... args) throws Exception {

@@ -17,16 +17,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** docker-java 3.7 (the client under Testcontainers) against berthd, unmodified. */
 class DockerJavaIT {
-    static TestDaemon daemon;
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
     static DockerClient docker;
 
     @BeforeAll
     static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(daemon.host()).build();
         var http = new ApacheDockerHttpClient.Builder().dockerHost(URI.create(daemon.host())).build();
         docker = DockerClientImpl.getInstance(config, http);
@@ -35,7 +35,6 @@ class DockerJavaIT {
     @AfterAll
     static void stop() throws Exception {
         if (docker != null) docker.close();
-        if (daemon != null) daemon.close();
     }
 
     @Test

@@ -19,25 +19,22 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** exec, detach keys and events as users see them through {@code berth} and the unmodified Docker CLI. */
 class ExecEventsIT {
-    static TestDaemon daemon;
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     @BeforeAll
     static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
         var web = daemon.berth("run", "-d", "--name", "web", "busybox", "sleep", "600");
         assertThat(web.exit()).as(web.toString()).isZero();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (daemon != null) {
-            daemon.berth("rm", "-f", "web");
-            daemon.close();
-        }
+        daemon.berth("rm", "-f", "web");
     }
 
     @Test

@@ -4,24 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Local images as a user manages them: import, list, inspect, tag, remove; with berth and the real Docker CLI. */
 class ImagesIT {
-    static TestDaemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     @Test
     void importedImage_isListed_inspected_andRunnable() throws Exception {

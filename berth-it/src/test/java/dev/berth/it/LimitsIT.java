@@ -5,27 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Resource limits, pause, top, stats and update as a user sees them through {@code berth} and the Docker CLI, on
  * real runc, conmon and cgroups (v1 or v2, whichever the host has).
  */
 class LimitsIT {
-    static TestDaemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     @Test
     void exceedingTheMemoryLimit_isAnOomKill_exit137() throws Exception {

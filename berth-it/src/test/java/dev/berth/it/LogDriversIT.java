@@ -12,28 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Logging drivers (json-file, none) as users and log shippers see them, through the Docker CLI and berth. */
 class LogDriversIT {
-    static TestDaemon daemon;
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
     /** docker-java's Jackson 2, already on the tests' class path. */
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
 
     private static String id(String name) throws Exception {
         return daemon.docker("inspect", "-f", "{{.Id}}", name).out().strip();

@@ -6,9 +6,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Published ports of containers on the default bridge: busybox httpd reached through 127.0.0.1:hostPort, shown by
@@ -16,18 +15,8 @@ import org.junit.jupiter.api.Test;
  * running; ports freed on stop, served again after a kill -9 of the daemon.
  */
 class PublishedPortsIT {
-    static TestDaemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     @Test
     void publishedPort_answersOnLoopback_isListed_andFreedOnStop() throws Exception {

@@ -9,12 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,20 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SaveLoadIT {
     private static final Path SKOPEO = Path.of("/usr/bin/skopeo");
-    static TestDaemon daemon;
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(false);
 
     @TempDir
     static Path work;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
 
     private static String ok(Cli.Result r) {
         assertThat(r.exit()).as(r.toString()).isZero();

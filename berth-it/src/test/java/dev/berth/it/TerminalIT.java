@@ -4,27 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code run -it} in a real terminal: script(1) gives berth a pseudo-terminal as a user's shell has, so raw mode, the
  * window size and keys typed at the container's shell are the real thing.
  */
 class TerminalIT {
-    static TestDaemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     private static Cli.Result inTerminal(String shellLine, String typed) throws Exception {
         String berth = TestDaemon.REPO.resolve("bin/berth") + " -H " + daemon.host();

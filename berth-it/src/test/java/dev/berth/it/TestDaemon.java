@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * through {@code bin/berthd} exactly as a user starts it. {@link #kill9()} and {@link #start()} simulate crashes.
  * On close it stops the daemon, removes its containers' tasks and mounts, and deletes the directory.
  */
-public final class TestDaemon implements AutoCloseable {
+public final class TestDaemon implements AutoCloseable, org.junit.jupiter.api.extension.BeforeAllCallback,
+        org.junit.jupiter.api.extension.AfterAllCallback {
     public static final Path REPO = Path.of(System.getProperty("berth.repo", "..")).toAbsolutePath().normalize();
 
     private final Path dir;
@@ -32,6 +33,35 @@ public final class TestDaemon implements AutoCloseable {
         // Short paths: unix socket paths are limited to 108 bytes.
         this.dir = Files.createTempDirectory(Path.of("/tmp"), "bit");
         this.socket = dir.resolve("d.sock");
+    }
+
+    /** Set by {@link #perClass}: the class's daemon gets busybox:latest before its tests. */
+    private boolean busyboxForClass;
+
+    /**
+     * A daemon for a whole test class, as a JUnit extension: {@code @RegisterExtension static final TestDaemon
+     * daemon = TestDaemon.perClass(true);} starts it (with busybox when asked) before the class's own
+     * {@code @BeforeAll} methods and closes it after its {@code @AfterAll} ones.
+     */
+    public static TestDaemon perClass(boolean withBusybox) {
+        try {
+            var d = new TestDaemon();
+            d.busyboxForClass = withBusybox;
+            return d;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+        start();
+        if (busyboxForClass) loadBusybox();
+    }
+
+    @Override
+    public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+        close();
     }
 
     public static TestDaemon started() throws Exception {

@@ -6,9 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * User-defined bridge networks through berth and the Docker CLI: create/ls/inspect/rm/prune, containers that
@@ -17,18 +16,8 @@ import org.junit.jupiter.api.Test;
  * the daemon after which networks, bridges and rules are back. Subnets are 10.213.x.0/24, on the tests' own bridges.
  */
 class UserNetworksIT {
-    static TestDaemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = TestDaemon.started();
-        daemon.loadBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) daemon.close();
-    }
+    @RegisterExtension
+    static final TestDaemon daemon = TestDaemon.perClass(true);
 
     @Test
     void containersResolveEachOther_byNameAliasAndShortId_andInspectShowsTheEndpoints() throws Exception {
