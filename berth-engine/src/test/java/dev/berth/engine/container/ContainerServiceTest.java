@@ -420,6 +420,8 @@ class ContainerServiceTest {
         f.service.kill("pk", "SIGTERM"); // the stop signal: it ends the container, so it must be thawed to get it
         assertThat(f.runtime.calls).containsSubsequence("kill " + c.id() + " 15", "resume " + c.id());
         assertThat(f.actions(c.id())).containsSubsequence("pause", "unpause", "kill");
+        // the exit is processed on another thread: let it write its record before the directory goes
+        f.await(c.id(), x -> x.state().status() == ContainerState.Status.EXITED);
     }
 
     @Test
