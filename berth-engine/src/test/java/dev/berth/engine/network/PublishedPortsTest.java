@@ -47,7 +47,7 @@ class PublishedPortsTest {
         first.open(ID, "127.0.0.1");
         int old = ports(first).getFirst();
         closeSocketsOnly(first);
-        try (var squatter = new ServerSocket(old, 1, InetAddress.getLoopbackAddress())) {
+        try (var squatter = squat(old)) {
             var second = new PublishedPorts(dir);
             second.open(ID, "127.0.0.1");
             assertThat(ports(second).getFirst()).isNotEqualTo(old).isPositive();
@@ -72,12 +72,29 @@ class PublishedPortsTest {
         ports.close(ID);
     }
 
+    /**
+     * Listens on {@code port} as another program would. A socket closed while a (virtual) thread waits in its accept is
+     * released once that thread has woken up, so the port may stay taken for a moment.
+     */
+    private static ServerSocket squat(int port) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+            } catch (java.net.BindException e) {
+                if (attempt == 100) throw e;
+                Thread.sleep(20);
+            }
+        }
+    }
+
     private static List<Integer> ports(PublishedPorts p) {
         return p.active(ID).stream().map(PublishedPorts.Active::hostPort).toList();
     }
 
     /** What a SIGKILL of the daemon does to its published ports: the sockets close, the records stay. */
-    private static void closeSocketsOnly(PublishedPorts p) {
+    private static void closeSocketsOnly(PublishedPorts p) throws Exception {
+        var held = ports(p);
         p.closeSockets(ID);
+        for (int port : held) squat(port).close(); // free for sure, as after the death of a process
     }
 }
