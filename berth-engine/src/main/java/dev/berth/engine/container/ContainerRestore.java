@@ -24,7 +24,7 @@ final class ContainerRestore {
             case RESTARTING -> {
                 // The daemon died while a restart policy waited to start it: there is no task; the restore pass
                 // starts it again.
-                if (runtime.state(c.id()).isPresent() || runtime.exit(c.id()).isPresent()) service.dropStaleRun(c);
+                if (staleRun(service, c)) service.dropStaleRun(c);
             }
             case RUNNING, PAUSED -> {
                 Optional<Runtime.Exit> exit = runtime.exit(c.id());
@@ -45,11 +45,20 @@ final class ContainerRestore {
             }
             case CREATED, EXITED, DEAD -> {
                 // A start cut short by a crash can leave a created task and a mounted rootfs behind.
-                if (runtime.state(c.id()).isPresent() || runtime.exit(c.id()).isPresent()) service.dropStaleRun(c);
+                if (staleRun(service, c)) service.dropStaleRun(c);
                 if (c.spec().host().autoRemove() && c.state().status() == ContainerState.Status.EXITED) {
                     service.remove(c.id(), true);
                 }
             }
         }
+    }
+
+    /**
+     * Whether a container that does not run has something of a run left: a task, an exit not yet processed, or a
+     * bundle with its root filesystem mounted by a start that a crash cut short before it created the task.
+     */
+    private static boolean staleRun(ContainerService service, Container c) {
+        Runtime runtime = service.runtime();
+        return runtime.state(c.id()).isPresent() || runtime.exit(c.id()).isPresent() || service.hasBundle(c);
     }
 }

@@ -958,6 +958,10 @@ public final class ContainerService {
             lock.unlock();
         }
     }
+    /** Whether the container has a bundle: a start made it, and a crash may have cut the start short before its task. */
+    boolean hasBundle(Container c) {
+        return Files.isDirectory(bundleRoot.resolve(c.id()));
+    }
     void dropStaleRun(Container c) {
         runtime.delete(c.id(), true);
         cleanupRun(c.id(), bundleRoot.resolve(c.id()), true);

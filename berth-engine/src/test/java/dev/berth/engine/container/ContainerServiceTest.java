@@ -50,6 +50,29 @@ class ContainerServiceTest {
     }
 
     @Test
+    void restore_unmountsTheRootOfAStartThatACrashCutShortBeforeItsTask() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var created = f.service.create("created", ServiceFixture.spec(List.of("true")));
+        var exited = f.service.create("exited", ServiceFixture.spec(List.of("true")));
+        f.service.start(exited.id());
+        f.runtime.exit(exited.id(), 3);
+        f.await(exited.id(), c -> c.state().status() == ContainerState.Status.EXITED);
+        // Each start got as far as mounting the root filesystem in its bundle; then the daemon died, before runc create.
+        var roots = new java.util.ArrayList<java.nio.file.Path>();
+        for (var c : List.of(created, exited)) {
+            roots.add(java.nio.file.Files.createDirectories(tmp.resolve("bundles").resolve(c.id()).resolve("rootfs")));
+        }
+        f.mounts.unmounted.clear();
+
+        f.service = f.newService();
+        f.service.restore();
+        assertThat(f.mounts.unmounted).containsAll(roots);
+        for (var root : roots) assertThat(root.getParent()).doesNotExist();
+        assertThat(f.service.get("created").state().status()).isEqualTo(ContainerState.Status.CREATED);
+        assertThat(f.service.get("exited").state().exitCode()).isEqualTo(3);
+    }
+
+    @Test
     void restore_dropsTheLayerOfACreateThatACrashCutShort() {
         var f = new ServiceFixture(tmp);
         var kept = f.service.create("kept", ServiceFixture.spec(List.of("true")));
