@@ -40,7 +40,8 @@ public final class PublishedPorts {
     /** A binding as served: the host address and port actually listened on. */
     public record Active(Binding binding, String hostIp, int hostPort) {}
 
-    private record Open(Active active, ServerSocket socket) {}
+    /** A served binding: its listening socket and the (virtual) thread that accepts on it. */
+    private record Open(Active active, ServerSocket socket, Thread acceptor) {}
 
     private static final String SERVED = ".served";
 
@@ -108,10 +109,9 @@ public final class PublishedPorts {
                     throw EngineException.failure("driver failed programming external connectivity on endpoint: "
                             + "Bind for %s:%d failed: port is already allocated (%s)", ip, b.hostPort(), e.getMessage());
                 }
-                var o = new Open(new Active(b, ip, server.getLocalPort()), server);
-                opened.add(o);
                 var target = new InetSocketAddress(containerIp, b.containerPort());
-                Thread.ofVirtual().name("port-" + server.getLocalPort()).start(() -> accept(server, target));
+                var acceptor = Thread.ofVirtual().name("port-" + server.getLocalPort()).start(() -> accept(server, target));
+                opened.add(new Open(new Active(b, ip, server.getLocalPort()), server, acceptor));
             }
             if (bindings.stream().anyMatch(b -> b.hostPort() == 0)) {
                 var sb = new StringBuilder();
@@ -247,11 +247,20 @@ public final class PublishedPorts {
         }
     }
 
+    /**
+     * Closes the socket and waits for its acceptor to end: a socket closed while a virtual thread waits in its accept
+     * keeps the port until that thread has woken up, and a start right after a stop (restart) binds the same port.
+     */
     private static void closeQuietly(Open o) {
         try {
             o.socket().close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+        try {
+            if (!o.acceptor().join(java.time.Duration.ofSeconds(5))) log.warn("port {} not released within 5 s", o.active().hostPort());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
