@@ -39,6 +39,12 @@ final class ContainerRestore {
                     // The exit may have landed between the two reads above; the listener or this catches it.
                     runtime.exit(c.id()).ifPresent(e -> service.onExit(c.id(), e));
                 } else {
+                    // A stopped task: its process ended a moment ago and its monitor is about to write the exit status.
+                    Optional<Runtime.Exit> late = state.isPresent() ? awaitExit(runtime, c.id()) : Optional.empty();
+                    if (late.isPresent()) {
+                        service.onExit(c.id(), late.get());
+                        return;
+                    }
                     log.warn("container {} was running but its task is gone; marking it exited", c.id());
                     service.markExited(c, 255, "task lost while the daemon was down");
                 }
@@ -49,6 +55,23 @@ final class ContainerRestore {
                 if (c.spec().host().autoRemove() && c.state().status() == ContainerState.Status.EXITED) {
                     service.remove(c.id(), true);
                 }
+            }
+        }
+    }
+
+    /** How long a stopped task's exit status may take to appear: its monitor writes it after reaping the process. */
+    static final java.time.Duration EXIT_GRACE = java.time.Duration.ofSeconds(3);
+
+    private static Optional<Runtime.Exit> awaitExit(Runtime runtime, String id) {
+        long deadline = System.nanoTime() + EXIT_GRACE.toNanos();
+        while (true) {
+            Optional<Runtime.Exit> exit = runtime.exit(id);
+            if (exit.isPresent() || System.nanoTime() > deadline) return exit;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
             }
         }
     }

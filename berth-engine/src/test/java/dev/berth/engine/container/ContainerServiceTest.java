@@ -73,6 +73,33 @@ class ContainerServiceTest {
     }
 
     @Test
+    void restore_waitsForTheExitStatusOfATaskThatHasJustEnded_insteadOfTakingItForLost() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var late = f.service.create("late", ServiceFixture.spec(List.of("true")));
+        var lost = f.service.create("lost", ServiceFixture.spec(List.of("true")));
+        f.service.start(late.id());
+        f.service.start(lost.id());
+        // While no daemon runs, both processes end; the monitor of one writes its status a moment after the next
+        // daemon looked, the other's never does.
+        f.runtime.processEnded(late.id());
+        f.runtime.processEnded(lost.id());
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            f.runtime.exitUnreported(late.id(), 3);
+        });
+
+        f.service = f.newService();
+        f.service.restore();
+        assertThat(f.service.get("late").state().status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThat(f.service.get("late").state().exitCode()).isEqualTo(3);
+        assertThat(f.service.get("lost").state().exitCode()).isEqualTo(255);
+    }
+
+    @Test
     void restore_dropsTheLayerOfACreateThatACrashCutShort() {
         var f = new ServiceFixture(tmp);
         var kept = f.service.create("kept", ServiceFixture.spec(List.of("true")));

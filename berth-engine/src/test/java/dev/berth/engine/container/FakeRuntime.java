@@ -50,6 +50,11 @@ final class FakeRuntime implements Runtime {
         exits.put(id, new Exit(id, code, Instant.now(), false));
     }
 
+    /** The process ends, and its exit status is not written yet (conmon reaps it, then writes the status). */
+    void processEnded(String id) {
+        tasks.put(id, new TaskState(id, Status.STOPPED, 0));
+    }
+
     boolean running(String id) {
         var t = tasks.get(id);
         return t != null && t.status() == Status.RUNNING;
