@@ -61,6 +61,11 @@ class PublishedPortsIT {
         assertThat(daemon.docker("port", "web", "81").out().strip()).endsWith(":" + ephemeral);
         assertThat(curl("http://127.0.0.1:" + ephemeral + "/hostname")).isEqualTo(short12 + "\n");
 
+        // A restart binds the fixed port again right after the stop freed it.
+        var restart = daemon.docker("restart", "-t", "1", "web");
+        assertThat(restart.exit()).as(restart.toString()).isZero();
+        assertThat(curl("http://127.0.0.1:" + hp + "/hostname")).isEqualTo(short12 + "\n");
+
         assertThat(daemon.docker("stop", "-t", "1", "web").exit()).isZero();
         // Nothing listens on the port any more: curl's exit 7 is "connection refused", not a timeout or an empty reply.
         var refused = curlResult("http://127.0.0.1:" + hp + "/hostname");
