@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * The reliability soak (issue 7): a few threads run random container operations through {@code berth} and the
  * Docker CLI while another kills the daemon with SIGKILL at random moments and starts it again. Operations cut off
  * by an outage fail and are ignored; the test keeps only what it knows for sure (a create that returned an id, an rm
- * that succeeded, a write into a volume that exited 0) and, after a last crash and a settle, checks the state
+ * that succeeded, and one that failed, which a crash may have cut off after the removal; a write into a volume that
+ * exited 0) and, after a last crash and a settle, checks the state
  * against it and against the host: every container known, exit codes right, no container half-removed or running
  * without a task, nothing (mount, task, monitor, lease, veth, cgroup, port) held for a container that does not run,
  * every completed volume write still there. Then it removes everything and checks that nothing is left.
@@ -49,10 +50,12 @@ class ReliabilitySoakIT {
     private static final String VOLUME = "soakvol";
     /**
      * Docker's refusals of an operation that raced another on the same container (a stop, a kill, an rm of another
-     * thread, a restart policy): the only failures expected while the daemon stays up.
+     * thread, a restart policy), and an exec killed with its container: the only failures expected while the daemon
+     * stays up.
      */
     private static final Pattern RACES = Pattern.compile("is not running|container is (running|restarting): stop the container"
-            + "|is restarting, wait until|removal of container \\S+ is already in progress|marked for removal|No such container");
+            + "|is restarting, wait until|removal of container \\S+ is already in progress|marked for removal|No such container"
+            + "|^\\S+ exec .* -> (137|143): $");
 
     static TestDaemon daemon;
 
@@ -83,6 +86,7 @@ class ReliabilitySoakIT {
     static final class Model {
         final Map<String, Known> known = new ConcurrentHashMap<>();           // by id: create returned it
         final Set<String> removed = ConcurrentHashMap.newKeySet();            // ids whose rm succeeded
+        final Set<String> maybeRemoved = ConcurrentHashMap.newKeySet();       // ids whose rm failed: a crash may have cut off its answer only
         final Set<String> removedNames = ConcurrentHashMap.newKeySet();       // run --rm that returned 0
         final Set<String> markers = ConcurrentHashMap.newKeySet();            // volume writes that exited 0
         final Map<String, String> anonymous = new ConcurrentHashMap<>();      // container id -> its anonymous volume
@@ -133,6 +137,7 @@ class ReliabilitySoakIT {
         daemon.kill9();
         daemon.start();
         Map<String, Seen> seen = settled();
+        report(seen);
         checkInvariants(seen);
         checkPortsKept(servedBefore, seen);
 
@@ -247,6 +252,7 @@ class ReliabilitySoakIT {
         if (withVolumes) args.add("-v");
         args.add(target.id());
         var r = cli(rnd, String.join(" ", args.subList(0, args.size() - 1)), args.toArray(String[]::new));
+        if (r.exit() != 0) model.maybeRemoved.add(target.id());
         if (r.exit() == 0) {
             model.removed.add(target.id());
             String anon = model.anonymous.get(target.id());
@@ -345,6 +351,11 @@ class ReliabilitySoakIT {
                 model.known.size(), model.removed.size(), model.markers.size());
     }
 
+    private static void report(Map<String, Seen> seen) {
+        System.out.println("soak: after the last crash: " + seen.values().stream()
+                .collect(Collectors.groupingBy(s -> s.status() + (s.running() ? "" : " " + s.exitCode()), TreeMap::new, Collectors.counting())));
+    }
+
     // ---- the checks ---------------------------------------------------------------------------------------
 
     record Seen(String id, String name, String status, boolean running, int pid, int exitCode, int restartCount) {}
@@ -400,8 +411,9 @@ class ReliabilitySoakIT {
         for (Known k : model.known.values()) {
             if (model.removed.contains(k.id())) {
                 soft.assertThat(seen).as(ctx + "removed container %s (%s) is listed again", k.name(), k.id()).doesNotContainKey(k.id());
-            } else {
-                soft.assertThat(seen).as(ctx + "container %s (%s) whose create returned its id is listed", k.name(), k.id()).containsKey(k.id());
+            } else if (!model.maybeRemoved.contains(k.id())) {
+                soft.assertThat(seen).as(ctx + "%s %s (%s) whose create returned its id, never removed, is listed", k.kind(), k.name(), k.id())
+                        .containsKey(k.id());
             }
         }
         var listedNames = seen.values().stream().map(Seen::name).collect(Collectors.toSet());
@@ -414,6 +426,14 @@ class ReliabilitySoakIT {
             soft.assertThat(s.status() + " " + s.exitCode()).as(ctx + "%s %s (%s) ran `exit %d`", k.kind(), k.name(), k.id(), k.exitCode())
                     .isEqualTo("exited " + k.exitCode());
             if (k.kind() == Kind.RETRIER) soft.assertThat(s.restartCount()).as(ctx + "restarts of %s", k.name()).isLessThanOrEqualTo(2);
+        }
+
+        // A server ends only by the user's stop, kill or rm (SIGKILL, as sleep and httpd as PID 1 ignore SIGTERM), never
+        // by a lost task (255) or a start that failed half-way (128).
+        for (Known k : model.known.values()) {
+            Seen s = seen.get(k.id());
+            if (s == null || k.kind() != Kind.SERVER || !s.status().equals("exited")) continue;
+            soft.assertThat(s.exitCode()).as(ctx + "exit code of server %s (%s), stopped or killed", k.name(), k.id()).isIn(0, 137, 143);
         }
 
         // The daemon's view of each container agrees with the host's: a running one owns a task, a monitor, its root
