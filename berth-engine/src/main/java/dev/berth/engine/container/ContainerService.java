@@ -354,14 +354,15 @@ public final class ContainerService {
                 if (c == null) runtime.delete(id, true);
                 return;
             }
-            deleteExitedTask(id);
-            cleanupRun(id, bundleRoot.resolve(id), true);
             boolean userStopped = exitOnNext.remove(id);
             restart = !userStopped && RestartPolicies.shouldRestart(c.spec().host().restartPolicy(), exit.code(),
                     c.state().manuallyStopped(), c.state().restartCount());
             c = c.withState(restart ? c.state().restarting(exit.code(), exit.oomKilled(), exit.at())
                     : c.state().exited(exit.code(), exit.oomKilled(), exit.at()));
+            // The record first: deleting the task deletes the exit status, which a crash in between would lose.
             saveAndIndex(c);
+            deleteExitedTask(id);
+            cleanupRun(id, bundleRoot.resolve(id), true);
             if (exit.oomKilled()) events.publish("container", "oom", id, attrs(c));
             var a = attrs(c);
             a.put("exitCode", Integer.toString(exit.code()));

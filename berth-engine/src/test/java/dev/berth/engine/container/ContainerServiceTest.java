@@ -100,6 +100,24 @@ class ContainerServiceTest {
     }
 
     @Test
+    void anExitProcessedWhenTheDaemonDies_keepsItsExitCode() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("quitter", ServiceFixture.spec(List.of("true")));
+        f.service.start(c.id());
+        f.runtime.crashAfterDelete = true; // the daemon dies right after removing the exited task (and its status)
+        f.runtime.exit(c.id(), 7);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!f.runtime.calls.contains("delete " + c.id()) && System.nanoTime() < deadline) Thread.sleep(5);
+        Thread.sleep(50); // the exit's thread is dead by now: nothing after the delete ran
+        f.runtime.crashAfterDelete = false;
+
+        f.service = f.newService();
+        f.service.restore();
+        assertThat(f.service.get("quitter").state().status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThat(f.service.get("quitter").state().exitCode()).isEqualTo(7);
+    }
+
+    @Test
     void restore_dropsTheLayerOfACreateThatACrashCutShort() {
         var f = new ServiceFixture(tmp);
         var kept = f.service.create("kept", ServiceFixture.spec(List.of("true")));

@@ -119,6 +119,17 @@ final class FakeRuntime implements Runtime {
         if (force && running(id)) exit(id, 137);
         tasks.remove(id);
         exits.remove(id);
+        if (!force && crashAfterDelete) throw new Crash();
+    }
+
+    /** When set, a delete without force is followed by the death of the daemon (the thread ends with {@link Crash}). */
+    volatile boolean crashAfterDelete;
+
+    /** The daemon dying at this point: nothing after it runs. */
+    static final class Crash extends Error {
+        Crash() {
+            super("simulated daemon crash", null, false, false);
+        }
     }
 
     @Override
