@@ -54,7 +54,7 @@ class ReliabilitySoakIT {
      * stays up.
      */
     private static final Pattern RACES = Pattern.compile("is not running|container is (running|restarting): stop the container"
-            + "|is restarting, wait until|removal of container \\S+ is already in progress|marked for removal|No such container"
+            + "|is restarting, wait until|removal of container \\S+ is already in progress|marked for removal|No such (container|object)"
             + "|^\\S+ exec .* -> (137|143): $");
 
     static TestDaemon daemon;
