@@ -42,9 +42,17 @@ class PublishedPortsIT {
         assertThat(clash.err()).contains("127.0.0.1:" + hp).contains("port is already allocated");
         assertThat(daemon.docker("inspect", "-f", "{{.State.Running}}", "clash").out()).isEqualTo("false\n");
 
-        // The daemon dies and comes back: the container still runs and its port answers again.
+        // The daemon dies and comes back: the container still runs and its ports answer again, the ephemeral one too
+        // on the same port (as dockerd's docker-proxy keeps it).
         daemon.kill9();
         daemon.start();
+        assertThat(curl("http://127.0.0.1:" + hp + "/hostname")).isEqualTo(short12 + "\n");
+        assertThat(daemon.docker("port", "web", "81").out().strip()).endsWith(":" + ephemeral);
+        assertThat(curl("http://127.0.0.1:" + ephemeral + "/hostname")).isEqualTo(short12 + "\n");
+
+        // A restart binds the fixed port again right after the stop freed it.
+        var restart = daemon.docker("restart", "-t", "1", "web");
+        assertThat(restart.exit()).as(restart.toString()).isZero();
         assertThat(curl("http://127.0.0.1:" + hp + "/hostname")).isEqualTo(short12 + "\n");
 
         assertThat(daemon.docker("stop", "-t", "1", "web").exit()).isZero();

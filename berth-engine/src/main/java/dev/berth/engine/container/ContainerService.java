@@ -436,15 +436,16 @@ public final class ContainerService {
                 if (c == null) runtime.delete(id, true);
                 return;
             }
-            deleteExitedTask(id);
-            cleanupRun(id, bundleRoot.resolve(id), true);
             logs.ended(id, c.spec().host().logConfig()); // all of the run's output is readable before its die
             boolean userStopped = exitOnNext.remove(id);
             restart = !userStopped && RestartPolicies.shouldRestart(c.spec().host().restartPolicy(), exit.code(),
                     c.state().manuallyStopped(), c.state().restartCount());
             c = c.withState(restart ? c.state().restarting(exit.code(), exit.oomKilled(), exit.at())
                     : c.state().exited(exit.code(), exit.oomKilled(), exit.at()));
+            // The record first: deleting the task deletes the exit status, which a crash in between would lose.
             saveAndIndex(c);
+            deleteExitedTask(id);
+            cleanupRun(id, bundleRoot.resolve(id), true);
             if (exit.oomKilled()) events.publish("container", "oom", id, attrs(c));
             var a = attrs(c);
             a.put("exitCode", Integer.toString(exit.code()));
@@ -1091,6 +1092,10 @@ public final class ContainerService {
         } finally {
             lock.unlock();
         }
+    }
+    /** Whether the container has a bundle: a start made it, and a crash may have cut the start short before its task. */
+    boolean hasBundle(Container c) {
+        return Files.isDirectory(bundleRoot.resolve(c.id()));
     }
     void dropStaleRun(Container c) {
         runtime.delete(c.id(), true);

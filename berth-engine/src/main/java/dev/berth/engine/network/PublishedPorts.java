@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * addresses alike, and a port in use is refused when the container starts ("port is already allocated"), before
  * the container runs. The bindings asked for at create are kept in {@code <dir>/<id>} (one line per binding,
  * written atomically); the sockets live while the container runs and are opened again by the next daemon for the
- * containers that still run. TCP only for now.
+ * containers that still run. The host ports an ephemeral binding got are kept in {@code <dir>/<id>.served} while the
+ * container runs, so that a daemon killed and started again serves them on the same ports (as dockerd's
+ * docker-proxy keeps them); a new start of the container gets new ones, as with dockerd. TCP only for now.
  */
 public final class PublishedPorts {
     private static final Logger log = LoggerFactory.getLogger(PublishedPorts.class);
@@ -38,7 +40,10 @@ public final class PublishedPorts {
     /** A binding as served: the host address and port actually listened on. */
     public record Active(Binding binding, String hostIp, int hostPort) {}
 
-    private record Open(Active active, ServerSocket socket) {}
+    /** A served binding: its listening socket and the (virtual) thread that accepts on it. */
+    private record Open(Active active, ServerSocket socket, Thread acceptor) {}
+
+    private static final String SERVED = ".served";
 
     private final Path dir;
     private final ConcurrentHashMap<String, List<Open>> open = new ConcurrentHashMap<>();
@@ -83,31 +88,37 @@ public final class PublishedPorts {
 
     /**
      * Listens on every binding of the container and forwards to {@code containerIp}. All or nothing: when one port
-     * cannot be had the others are closed again and the error names the port.
+     * cannot be had the others are closed again and the error names the port. An ephemeral binding gets the port it
+     * was served on before, if the container's run has one recorded (a daemon picking up a running container).
      */
     public void open(String id, String containerIp) {
         var bindings = requested(id);
         if (bindings.isEmpty()) return;
-        close(id);
+        List<Integer> before = served(id);
+        closeSockets(id);
         var opened = new ArrayList<Open>();
         try {
-            for (var b : bindings) {
+            for (int i = 0; i < bindings.size(); i++) {
+                var b = bindings.get(i);
                 String ip = b.hostIp().isEmpty() ? "0.0.0.0" : b.hostIp();
-                var server = new ServerSocket();
-                server.setReuseAddress(true);
+                int again = b.hostPort() == 0 && i < before.size() ? before.get(i) : 0;
+                ServerSocket server;
                 try {
-                    server.bind(new InetSocketAddress(ip, b.hostPort()), 128);
+                    server = listen(ip, again, b.hostPort());
                 } catch (IOException e) {
-                    server.close();
                     throw EngineException.failure("driver failed programming external connectivity on endpoint: "
                             + "Bind for %s:%d failed: port is already allocated (%s)", ip, b.hostPort(), e.getMessage());
                 }
-                var o = new Open(new Active(b, ip, server.getLocalPort()), server);
-                opened.add(o);
                 var target = new InetSocketAddress(containerIp, b.containerPort());
-                Thread.ofVirtual().name("port-" + server.getLocalPort()).start(() -> accept(server, target));
+                var acceptor = Thread.ofVirtual().name("port-" + server.getLocalPort()).start(() -> accept(server, target));
+                opened.add(new Open(new Active(b, ip, server.getLocalPort()), server, acceptor));
             }
-        } catch (IOException | RuntimeException e) {
+            if (bindings.stream().anyMatch(b -> b.hostPort() == 0)) {
+                var sb = new StringBuilder();
+                for (var o : opened) sb.append(o.active().hostPort()).append('\n');
+                AtomicFiles.write(dir.resolve(id + SERVED), sb.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (RuntimeException e) {
             opened.forEach(PublishedPorts::closeQuietly);
             if (e instanceof EngineException ee) throw ee;
             throw EngineException.failure("publishing ports: %s", e.getMessage());
@@ -115,8 +126,54 @@ public final class PublishedPorts {
         open.put(id, List.copyOf(opened));
     }
 
-    /** Stops serving the container's ports. Idempotent. */
+    /**
+     * Listens on {@code again}, the port served before, when there is one and it is still free, else on
+     * {@code asked} (0: an ephemeral port). Another program may have taken the old port while no daemon served it.
+     */
+    private static ServerSocket listen(String ip, int again, int asked) throws IOException {
+        if (again > 0) {
+            try {
+                return listen(ip, again);
+            } catch (IOException taken) {
+                log.warn("port {}:{} served before is taken now; publishing on a new one", ip, again);
+            }
+        }
+        return listen(ip, asked);
+    }
+
+    private static ServerSocket listen(String ip, int port) throws IOException {
+        var server = new ServerSocket();
+        try {
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(ip, port), 128);
+            return server;
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** The host ports served in the container's current run, in the order of its bindings; empty if none. */
+    private List<Integer> served(String id) {
+        try {
+            return Files.readAllLines(dir.resolve(id + SERVED)).stream().map(String::trim).filter(l -> l.matches("\\d+"))
+                    .map(Integer::parseInt).toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            log.warn("reading the served ports of {}: {}", id, e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Stops serving the container's ports: its run is over, and the next gets new ephemeral ones. Idempotent. */
     public void close(String id) {
+        closeSockets(id);
+        delete(dir.resolve(id + SERVED), id);
+    }
+
+    /** Closes the container's listening sockets, leaving its records (also what a daemon's death does). */
+    void closeSockets(String id) {
         var o = open.remove(id);
         if (o != null) o.forEach(PublishedPorts::closeQuietly);
     }
@@ -124,8 +181,12 @@ public final class PublishedPorts {
     /** Forgets a removed container's bindings. */
     public void forget(String id) {
         close(id);
+        delete(dir.resolve(id), id);
+    }
+
+    private static void delete(Path file, String id) {
         try {
-            Files.deleteIfExists(dir.resolve(id));
+            Files.deleteIfExists(file);
         } catch (IOException e) {
             log.warn("forgetting the ports of {}: {}", id, e.getMessage());
         }
@@ -135,8 +196,9 @@ public final class PublishedPorts {
     public void retainOnly(java.util.Set<String> containerIds) {
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
-                String id = f.getFileName().toString();
-                if (!id.startsWith(AtomicFiles.TEMP_PREFIX) && !containerIds.contains(id)) forget(id);
+                String name = f.getFileName().toString();
+                String id = name.endsWith(SERVED) ? name.substring(0, name.length() - SERVED.length()) : name;
+                if (!name.startsWith(AtomicFiles.TEMP_PREFIX) && !containerIds.contains(id)) forget(id);
             }
         } catch (IOException e) {
             log.warn("reading {}: {}", dir, e.getMessage());
@@ -185,11 +247,20 @@ public final class PublishedPorts {
         }
     }
 
+    /**
+     * Closes the socket and waits for its acceptor to end: a socket closed while a virtual thread waits in its accept
+     * keeps the port until that thread has woken up, and a start right after a stop (restart) binds the same port.
+     */
     private static void closeQuietly(Open o) {
         try {
             o.socket().close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+        try {
+            if (!o.acceptor().join(java.time.Duration.ofSeconds(5))) log.warn("port {} not released within 5 s", o.active().hostPort());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

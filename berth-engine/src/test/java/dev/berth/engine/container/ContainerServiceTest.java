@@ -50,6 +50,74 @@ class ContainerServiceTest {
     }
 
     @Test
+    void restore_unmountsTheRootOfAStartThatACrashCutShortBeforeItsTask() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var created = f.service.create("created", ServiceFixture.spec(List.of("true")));
+        var exited = f.service.create("exited", ServiceFixture.spec(List.of("true")));
+        f.service.start(exited.id());
+        f.runtime.exit(exited.id(), 3);
+        f.await(exited.id(), c -> c.state().status() == ContainerState.Status.EXITED);
+        // Each start got as far as mounting the root filesystem in its bundle; then the daemon died, before runc create.
+        var roots = new java.util.ArrayList<java.nio.file.Path>();
+        for (var c : List.of(created, exited)) {
+            roots.add(java.nio.file.Files.createDirectories(tmp.resolve("bundles").resolve(c.id()).resolve("rootfs")));
+        }
+        f.mounts.unmounted.clear();
+
+        f.service = f.newService();
+        f.service.restore();
+        assertThat(f.mounts.unmounted).containsAll(roots);
+        for (var root : roots) assertThat(root.getParent()).doesNotExist();
+        assertThat(f.service.get("created").state().status()).isEqualTo(ContainerState.Status.CREATED);
+        assertThat(f.service.get("exited").state().exitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void restore_waitsForTheExitStatusOfATaskThatHasJustEnded_insteadOfTakingItForLost() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var late = f.service.create("late", ServiceFixture.spec(List.of("true")));
+        var lost = f.service.create("lost", ServiceFixture.spec(List.of("true")));
+        f.service.start(late.id());
+        f.service.start(lost.id());
+        // While no daemon runs, both processes end; the monitor of one writes its status a moment after the next
+        // daemon looked, the other's never does.
+        f.runtime.processEnded(late.id());
+        f.runtime.processEnded(lost.id());
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            f.runtime.exitUnreported(late.id(), 3);
+        });
+
+        f.service = f.newService();
+        f.service.restore();
+        assertThat(f.service.get("late").state().status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThat(f.service.get("late").state().exitCode()).isEqualTo(3);
+        assertThat(f.service.get("lost").state().exitCode()).isEqualTo(255);
+    }
+
+    @Test
+    void anExitProcessedWhenTheDaemonDies_keepsItsExitCode() throws Exception {
+        var f = new ServiceFixture(tmp);
+        var c = f.service.create("quitter", ServiceFixture.spec(List.of("true")));
+        f.service.start(c.id());
+        f.runtime.crashAfterDelete = true; // the daemon dies right after removing the exited task (and its status)
+        f.runtime.exit(c.id(), 7);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!f.runtime.calls.contains("delete " + c.id()) && System.nanoTime() < deadline) Thread.sleep(5);
+        Thread.sleep(50); // the exit's thread is dead by now: nothing after the delete ran
+        f.runtime.crashAfterDelete = false;
+
+        f.service = f.newService();
+        f.service.restore();
+        assertThat(f.service.get("quitter").state().status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThat(f.service.get("quitter").state().exitCode()).isEqualTo(7);
+    }
+
+    @Test
     void restore_dropsTheLayerOfACreateThatACrashCutShort() {
         var f = new ServiceFixture(tmp);
         var kept = f.service.create("kept", ServiceFixture.spec(List.of("true")));

@@ -50,6 +50,11 @@ final class FakeRuntime implements Runtime {
         exits.put(id, new Exit(id, code, Instant.now(), false));
     }
 
+    /** The process ends, and its exit status is not written yet (conmon reaps it, then writes the status). */
+    void processEnded(String id) {
+        tasks.put(id, new TaskState(id, Status.STOPPED, 0));
+    }
+
     boolean running(String id) {
         var t = tasks.get(id);
         return t != null && t.status() == Status.RUNNING;
@@ -114,6 +119,17 @@ final class FakeRuntime implements Runtime {
         if (force && running(id)) exit(id, 137);
         tasks.remove(id);
         exits.remove(id);
+        if (!force && crashAfterDelete) throw new Crash();
+    }
+
+    /** When set, a delete without force is followed by the death of the daemon (the thread ends with {@link Crash}). */
+    volatile boolean crashAfterDelete;
+
+    /** The daemon dying at this point: nothing after it runs. */
+    static final class Crash extends Error {
+        Crash() {
+            super("simulated daemon crash", null, false, false);
+        }
     }
 
     @Override

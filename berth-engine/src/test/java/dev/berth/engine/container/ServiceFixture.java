@@ -143,12 +143,14 @@ final class ServiceFixture {
     /** Mounts nothing; {@link #failUnmount} makes the next unmount fail. */
     static final class NoMounts implements RootfsMounter {
         volatile RuntimeException failUnmount;
+        final List<Path> unmounted = new CopyOnWriteArrayList<>();
 
         @Override
         public void mount(LayerStore.Mount mount, Path target) { }
 
         @Override
         public void unmount(Path target) {
+            unmounted.add(target);
             RuntimeException e = failUnmount;
             failUnmount = null;
             if (e != null) throw e;
