@@ -1,6 +1,7 @@
 package dev.berth.daemon;
 
 import dev.berth.daemon.ConfigSources.Values;
+import dev.berth.engine.logs.LogConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -110,10 +111,14 @@ public record DaemonConfig(
         for (String h : v.strings("hosts")) hosts.add(Hosts.normalize(h, tls.enabled()));
         if (hosts.isEmpty()) hosts.add(Hosts.DEFAULT);
         String logDriver = v.string("log-driver", "json-file");
+        if (!LogConfig.DRIVERS.contains(logDriver)) {
+            throw Values.invalid("log-driver", "no log driver named '" + logDriver + "' is registered (use one of "
+                    + String.join(", ", new java.util.TreeSet<>(LogConfig.DRIVERS)) + ")");
+        }
         try {
-            new dev.berth.engine.logs.LogConfig(logDriver, v.stringMap("log-opts")).validated();
+            new LogConfig(logDriver, v.stringMap("log-opts")).validated();
         } catch (dev.berth.common.EngineException e) {
-            throw Values.invalid(e.getMessage().contains("log driver named") ? "log-driver" : "log-opts", e.getMessage());
+            throw Values.invalid("log-opts", e.getMessage());
         }
         String storageDriver = v.string("storage-driver", "overlay2");
         if (!storageDriver.equals("overlay2")) {

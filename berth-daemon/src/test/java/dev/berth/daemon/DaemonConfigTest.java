@@ -117,6 +117,8 @@ class DaemonConfigTest {
         assertThatThrownBy(() -> resolve("{\"max-concurrent-downloads\": 1.5}")).hasMessageContaining("an integer");
         assertThatThrownBy(() -> resolve("{\"log-driver\": \"foo\"}")).hasMessageContaining("no log driver named 'foo'");
         assertThatThrownBy(() -> resolve("{\"log-opts\": {\"max-file\": 3}}")).hasMessageContaining("\"log-opts\"");
+        assertThatThrownBy(() -> resolve("{\"log-opts\": {\"colour\": \"blue\"}}"))
+                .hasMessageContaining("\"log-opts\"").hasMessageContaining("unknown log opt 'colour' for json-file log driver");
         assertThatThrownBy(() -> resolve("{\"bip\": \"300.1.1.1/16\"}")).hasMessageContaining("\"bip\": invalid CIDR address");
         assertThatThrownBy(() -> resolve("{\"default-address-pools\": [{\"base\": \"10.0.0.0/16\", \"size\": 8}]}"))
                 .hasMessageContaining("\"default-address-pools\"");

@@ -23,6 +23,9 @@ public record LogConfig(String type, Map<String, String> config) {
     private static final Set<String> JSON_FILE_OPTIONS = Set.of("max-size", "max-file", "compress", "labels",
             "labels-regex", "env", "env-regex", "tag");
 
+    /** The drivers berth has. */
+    public static final Set<String> DRIVERS = Set.of(JSON_FILE, LOCAL, NONE);
+
     public LogConfig {
         config = config == null ? Map.of() : Map.copyOf(config);
     }
