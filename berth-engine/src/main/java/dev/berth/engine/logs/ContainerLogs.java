@@ -83,7 +83,8 @@ public final class ContainerLogs {
     /** The container's run ended: everything it wrote is shipped, then its journal goes. */
     public void ended(String id, LogConfig config) {
         Shipment s = shipments.remove(id);
-        if (s == null && shipped(config)) s = new Shipment(id, logFile(id, config));
+        // Without a journal there is nothing to ship: no cursor to read (a daemon start calls this for every stopped one).
+        if (s == null && shipped(config) && Files.exists(journal(id))) s = new Shipment(id, logFile(id, config));
         if (s != null) {
             s.stopLoop();
             s.finish();
