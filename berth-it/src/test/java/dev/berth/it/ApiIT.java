@@ -10,6 +10,39 @@ class ApiIT {
     @RegisterExtension
     static final TestDaemon daemon = TestDaemon.perClass(true);
 
+    /**
+     * Clients that keep connections alive (curl, the Docker CLI, docker-java) hang up after their last response: the
+     * daemon closes its end too, rather than keeping the socket (and, with Netty's half-closure, a busy event loop).
+     */
+    @Test
+    void connectionsClosedByKeepAliveClients_areClosedByTheDaemonToo() throws Exception {
+        long pid = daemon.process().pid();
+        var sock = daemon.host().replace("unix://", "");
+        int before = openSockets(pid);
+        for (int i = 0; i < 20; i++) {
+            var r = Cli.run(java.util.List.of("curl", "-s", "--unix-socket", sock, "http://localhost/_ping"), java.util.Map.of(), null);
+            assertThat(r.out()).isEqualTo("OK");
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (openSockets(pid) >= before + 20 && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(openSockets(pid)).isLessThan(before + 5);
+    }
+
+    /** The sockets the process has open. */
+    private static int openSockets(long pid) throws java.io.IOException {
+        int n = 0;
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (var fd : fds.toList()) {
+                try {
+                    if (java.nio.file.Files.readSymbolicLink(fd).toString().startsWith("socket:")) n++;
+                } catch (java.io.IOException gone) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return n;
+    }
+
     @Test
     void ping_carriesTheApiVersion() throws Exception {
         var r = daemon.request("GET", "/_ping", null);

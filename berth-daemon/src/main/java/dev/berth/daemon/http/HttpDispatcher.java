@@ -187,6 +187,21 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         super.channelWritabilityChanged(ctx);
     }
 
+    /**
+     * The client closed its sending side before a hijack: HTTP clients (Go's, curl) never half-close a request, so it
+     * has hung up, typically a keep-alive connection closed after its last response. The connection is closed here:
+     * with half-closure allowed (for hijacked streams) Netty would keep it open, and its epoll registration would
+     * keep waking the event loop.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (body != null) body.end();
