@@ -31,6 +31,7 @@ import dev.berth.engine.exec.ExecService;
 import dev.berth.engine.network.BridgeNetwork;
 import dev.berth.engine.health.HealthMonitor;
 import dev.berth.engine.network.NetworkService;
+import dev.berth.engine.network.PortNat;
 import dev.berth.engine.network.PublishedPorts;
 import dev.berth.engine.volume.ContainerMounts;
 import dev.berth.engine.volume.VolumeStore;
@@ -96,7 +97,7 @@ public final class Daemon implements AutoCloseable {
             containers.defaultLogConfig(new dev.berth.engine.logs.LogConfig(cfg.logDriver(), cfg.logOpts()));
             var bridge = defaultBridge(cfg, runtime);
             containers.bridge(bridge);
-            var ports = new PublishedPorts(cfg.dataRoot().resolve("ports"));
+            var ports = new PublishedPorts(cfg.dataRoot().resolve("ports"), portNat(cfg));
             containers.ports(ports);
             var networks = new NetworkService(cfg.dataRoot().resolve("networks"), Path.of("/run/berth-net"), cfg.dataRoot(), events, bridge);
             networks.restore(java.util.Set.copyOf(runtime.tasks()));
@@ -163,6 +164,28 @@ public final class Daemon implements AutoCloseable {
             return bridge;
         } catch (IOException | RuntimeException e) {
             log.error("no bridge network: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The NAT rules of published ports, unless {@code iptables} is off or cannot be run (then the userland proxy
+     * serves every client). Rules are marked with a hash of the data root: the same across restarts, another
+     * daemon's differs.
+     */
+    private static PortNat portNat(DaemonConfig cfg) {
+        if (!cfg.iptables()) return null;
+        if (!PortNat.available()) {
+            log.warn("iptables cannot be run: published ports are served by the userland proxy alone");
+            return null;
+        }
+        var nat = new PortNat(dev.berth.image.Digest.of(cfg.dataRoot().toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8)).hex().substring(0, 12),
+                !cfg.userlandProxy());
+        try {
+            nat.setUpChains();
+            return nat;
+        } catch (IOException e) {
+            log.error("no NAT for published ports (the userland proxy serves them): {}", e.getMessage());
             return null;
         }
     }

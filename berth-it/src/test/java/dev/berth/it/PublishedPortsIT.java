@@ -76,9 +76,9 @@ class PublishedPortsIT {
 
     @Test
     void badPorts_areRefused_andCreateNothing() throws Exception {
-        var udp = daemon.docker("run", "--rm", "-p", "53/udp", "busybox", "true");
-        assertThat(udp.exit()).isNotZero();
-        assertThat(udp.err()).contains("udp");
+        var sctp = daemon.docker("run", "--rm", "-p", "53/sctp", "busybox", "true");
+        assertThat(sctp.exit()).isNotZero();
+        assertThat(sctp.err()).contains("sctp");
         var api = daemon.request("POST", "/containers/create",
                 "{\"Image\":\"busybox\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"99999\"}]}}}");
         assertThat(api).contains("invalid port specification");

@@ -91,7 +91,7 @@ public final class ContainerPorts {
         var requested = new LinkedHashMap<String, List<Map<String, String>>>();
         for (var b : ports.requested(id)) {
             requested.computeIfAbsent(b.key(), k -> new ArrayList<>())
-                    .add(hostPort(b.hostIp(), b.hostPort() == 0 ? "" : Integer.toString(b.hostPort())));
+                    .add(hostPort(b.hostIp(), b.hostPorts()));
         }
         if (tree.get("HostConfig") instanceof ObjectNode hc) hc.set("PortBindings", dev.berth.api.ApiJson.MAPPER.valueToTree(requested));
         var served = new LinkedHashMap<String, List<Map<String, String>>>();
@@ -113,8 +113,8 @@ public final class ContainerPorts {
     private static String[] parseKey(String key) {
         String[] parts = key.split("/", 2);
         String proto = parts.length == 2 ? parts[1] : "tcp";
-        if (!"tcp".equals(proto)) {
-            if ("udp".equals(proto) || "sctp".equals(proto)) throw EngineException.invalid("publishing %s ports is not supported yet: %s", proto, key);
+        if (!"tcp".equals(proto) && !"udp".equals(proto)) {
+            if ("sctp".equals(proto)) throw EngineException.invalid("publishing sctp ports is not supported: %s", key);
             throw EngineException.invalid("invalid port specification: \"%s\"", key);
         }
         port(parts[0], key, false);
@@ -130,8 +130,12 @@ public final class ContainerPorts {
                 throw EngineException.invalid("invalid IP address: %s", hostIp);
             }
         }
-        int hp = hostPort.isEmpty() ? 0 : port(hostPort, hostPort, true);
-        return new PublishedPorts.Binding(port(key[0], key[0], false), key[1], hostIp, hp);
+        // A host port range ("8000-8010") is a pool: the binding gets its first free port.
+        String[] range = hostPort.split("-", 2);
+        int from = hostPort.isEmpty() ? 0 : port(range[0], hostPort, true);
+        int to = range.length == 2 ? port(range[1], hostPort, false) : from;
+        if (to < from || (from == 0 && to != 0)) throw EngineException.invalid("invalid port specification: \"%s\"", hostPort);
+        return new PublishedPorts.Binding(port(key[0], key[0], false), key[1], hostIp, from, to);
     }
 
     private static int port(String s, String what, boolean zeroOk) {

@@ -100,13 +100,14 @@ public final class ContainerService {
     public void reopenPorts() {
         var p = ports;
         if (p == null) return;
-        for (Container c : index.all()) {
-            if (!c.state().isRunning()) continue;
-            String address = bridgeLease(c.id()).map(l -> l.ip()).orElseGet(() -> firstUserNetworkIp(c.id()));
+        var running = index.all().stream().filter(c -> c.state().isRunning()).map(Container::id).collect(java.util.stream.Collectors.toSet());
+        p.retainRunning(running);
+        for (String id : running) {
+            var target = portTarget(id);
             try {
-                if (address != null) p.open(c.id(), address);
+                if (target != null) p.open(id, target);
             } catch (RuntimeException e) {
-                log.error("publishing the ports of {} again: {}", c.id(), e.getMessage());
+                log.error("publishing the ports of {} again: {}", id, e.getMessage());
             }
         }
     }
@@ -136,11 +137,12 @@ public final class ContainerService {
         return n == null ? List.of() : n.attachments(id);
     }
 
-    /** The container's address on its first user-defined network while it runs, or null. */
-    private String firstUserNetworkIp(String id) {
+    /** Where the container's published ports lead while it runs: its default bridge address, else its first user-defined network's; or null. */
+    private dev.berth.engine.network.PortNat.Target portTarget(String id) {
+        var lease = bridgeLease(id).orElse(null);
         var n = networks;
-        if (n == null) return null;
-        return n.attachments(id).stream().filter(a -> a.lease() != null).map(a -> a.lease().ip()).findFirst().orElse(null);
+        if (lease == null && n != null) lease = n.attachments(id).stream().map(a -> a.lease()).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        return lease == null ? null : dev.berth.engine.network.PortNat.Target.of(lease);
     }
 
     // ---- queries ------------------------------------------------------------------------------------------
@@ -386,8 +388,8 @@ public final class ContainerService {
             int taskPid = runtime.state(id).map(Runtime.TaskState::pid).orElse(0);
             if (lease != null) bridge.plumb(lease, taskPid);
             if (networks != null) networks.plumb(id, taskPid, lease != null, lease != null);
-            String address = lease != null ? lease.ip() : firstUserNetworkIp(id);
-            if (address != null && ports != null) ports.open(id, address);
+            var target = portTarget(id);
+            if (target != null && ports != null) ports.open(id, target);
             hubOf(id).connect(runtime.attach(id));
             runtime.start(id);
         } catch (IOException | RuntimeException e) {

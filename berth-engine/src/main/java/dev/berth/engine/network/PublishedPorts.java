@@ -3,11 +3,10 @@ package dev.berth.engine.network;
 import dev.berth.common.AtomicFiles;
 import dev.berth.common.EngineException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,37 +18,60 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Published ports ({@code -p}, {@code -P}) of containers on the default bridge, served by a userland proxy in the
- * daemon (as dockerd's docker-proxy): a listening socket per binding on the host's address, each connection copied
- * both ways to the container's address. Being a real socket it answers on the host's loopback and on its other
- * addresses alike, and a port in use is refused when the container starts ("port is already allocated"), before
- * the container runs. The bindings asked for at create are kept in {@code <dir>/<id>} (one line per binding,
- * written atomically); the sockets live while the container runs and are opened again by the next daemon for the
- * containers that still run. The host ports an ephemeral binding got are kept in {@code <dir>/<id>.served} while the
- * container runs, so that a daemon killed and started again serves them on the same ports (as dockerd's
- * docker-proxy keeps them); a new start of the container gets new ones, as with dockerd. TCP only for now.
+ * Published ports ({@code -p}, {@code -P}) of containers on bridge networks, as dockerd publishes them: iptables
+ * rules DNAT the host port to the container ({@link PortNat}), and a userland proxy in the daemon (dockerd's
+ * docker-proxy, {@link UserlandProxy}) serves the clients NAT does not: loopback ones by default, none with
+ * {@code userland-proxy: false} (NAT serves loopback too), all with {@code iptables: false}. Either way the daemon
+ * holds a socket on every host port it publishes, so a port in use is refused when the container starts ("port is
+ * already allocated"), before the container runs, and another program cannot take it meanwhile.
+ *
+ * <p>The bindings asked for at create are kept in {@code <dir>/<id>} (one line per binding, written atomically); the
+ * sockets and rules live while the container runs and are set up again by the next daemon for the containers that
+ * still run. The host ports the bindings got are kept in {@code <dir>/<id>.served} while the container runs, so that a
+ * daemon killed and started again serves them on the same ports (as dockerd's docker-proxy keeps them); a new start of
+ * the container gets new ones, as with dockerd.
  */
 public final class PublishedPorts {
     private static final Logger log = LoggerFactory.getLogger(PublishedPorts.class);
 
-    /** A binding as asked for: hostPort 0 means an ephemeral port, hostIp "" all of the host's addresses. */
-    public record Binding(int containerPort, String proto, String hostIp, int hostPort) {
+    /**
+     * A binding as asked for: hostPort 0 means an ephemeral port, a hostPortEnd above hostPort the first free port of
+     * that range, hostIp "" all of the host's addresses.
+     */
+    public record Binding(int containerPort, String proto, String hostIp, int hostPort, int hostPortEnd) {
+        public Binding(int containerPort, String proto, String hostIp, int hostPort) {
+            this(containerPort, proto, hostIp, hostPort, hostPort);
+        }
+
         public String key() { return containerPort + "/" + proto; }
+
+        /** The host port as the API shows it: "", "8080" or "8000-8010". */
+        public String hostPorts() {
+            return hostPort == 0 ? "" : hostPortEnd > hostPort ? hostPort + "-" + hostPortEnd : Integer.toString(hostPort);
+        }
     }
 
-    /** A binding as served: the host address and port actually listened on. */
+    /** A binding as served: the host address and port actually held. */
     public record Active(Binding binding, String hostIp, int hostPort) {}
 
-    /** A served binding: its listening socket and the (virtual) thread that accepts on it. */
-    private record Open(Active active, ServerSocket socket, Thread acceptor) {}
+    /** A held host port: its socket, and the proxy relaying on it (null when NAT serves every client). */
+    private record Held(Active active, java.io.Closeable socket, UserlandProxy.Relay relay) {}
 
     private static final String SERVED = ".served";
 
     private final Path dir;
-    private final ConcurrentHashMap<String, List<Open>> open = new ConcurrentHashMap<>();
+    private final PortNat nat;
+    private final ConcurrentHashMap<String, List<Held>> open = new ConcurrentHashMap<>();
 
+    /** Ports served by the userland proxy alone (iptables off). */
     public PublishedPorts(Path dir) throws IOException {
+        this(dir, null);
+    }
+
+    /** Ports published by {@code nat}'s rules, with the userland proxy for what they leave; {@code nat} null: the proxy alone. */
+    public PublishedPorts(Path dir, PortNat nat) throws IOException {
         this.dir = dir;
+        this.nat = nat;
         Files.createDirectories(dir);
         AtomicFiles.sweepTemporaries(dir);
     }
@@ -59,7 +81,7 @@ public final class PublishedPorts {
         if (bindings.isEmpty()) return;
         var sb = new StringBuilder();
         for (var b : bindings) sb.append(b.containerPort()).append(' ').append(b.proto()).append(' ')
-                .append(b.hostIp().isEmpty() ? "-" : b.hostIp()).append(' ').append(b.hostPort()).append('\n');
+                .append(b.hostIp().isEmpty() ? "-" : b.hostIp()).append(' ').append(b.hostPort() == 0 ? "0" : b.hostPorts()).append('\n');
         AtomicFiles.write(dir.resolve(id), sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -70,7 +92,10 @@ public final class PublishedPorts {
             for (String line : Files.readAllLines(dir.resolve(id))) {
                 String[] f = line.trim().split(" ");
                 if (f.length != 4) continue;
-                out.add(new Binding(Integer.parseInt(f[0]), f[1], "-".equals(f[2]) ? "" : f[2], Integer.parseInt(f[3])));
+                String[] ports = f[3].split("-", 2);
+                int from = Integer.parseInt(ports[0]);
+                out.add(new Binding(Integer.parseInt(f[0]), f[1], "-".equals(f[2]) ? "" : f[2], from,
+                        ports.length == 2 ? Integer.parseInt(ports[1]) : from));
             }
             return out;
         } catch (NoSuchFileException e) {
@@ -83,74 +108,92 @@ public final class PublishedPorts {
     /** What is served now for the container; empty when it does not run. */
     public List<Active> active(String id) {
         var o = open.get(id);
-        return o == null ? List.of() : o.stream().map(Open::active).toList();
+        return o == null ? List.of() : o.stream().map(Held::active).toList();
     }
 
     /**
-     * Listens on every binding of the container and forwards to {@code containerIp}. All or nothing: when one port
-     * cannot be had the others are closed again and the error names the port. An ephemeral binding gets the port it
-     * was served on before, if the container's run has one recorded (a daemon picking up a running container).
+     * Publishes every binding of the container to {@code target}: holds each host port, relays on it where the proxy
+     * serves, and sets the NAT rules. All or nothing: when one port cannot be had the others are freed again and the
+     * error names the port. A binding gets the port it was served on before, if the container's run has one recorded
+     * (a daemon picking up a running container).
      */
-    public void open(String id, String containerIp) {
+    public void open(String id, PortNat.Target target) {
         var bindings = requested(id);
         if (bindings.isEmpty()) return;
         List<Integer> before = served(id);
         closeSockets(id);
-        var opened = new ArrayList<Open>();
+        var held = new ArrayList<Held>();
         try {
             for (int i = 0; i < bindings.size(); i++) {
                 var b = bindings.get(i);
-                String ip = b.hostIp().isEmpty() ? "0.0.0.0" : b.hostIp();
-                int again = b.hostPort() == 0 && i < before.size() ? before.get(i) : 0;
-                ServerSocket server;
-                try {
-                    server = listen(ip, again, b.hostPort());
-                } catch (IOException e) {
-                    throw EngineException.failure("driver failed programming external connectivity on endpoint: "
-                            + "Bind for %s:%d failed: port is already allocated (%s)", ip, b.hostPort(), e.getMessage());
-                }
-                var target = new InetSocketAddress(containerIp, b.containerPort());
-                var acceptor = Thread.ofVirtual().name("port-" + server.getLocalPort()).start(() -> accept(server, target));
-                opened.add(new Open(new Active(b, ip, server.getLocalPort()), server, acceptor));
+                held.add(hold(b, i < before.size() ? before.get(i) : 0, new InetSocketAddress(target.ip(), b.containerPort())));
             }
-            if (bindings.stream().anyMatch(b -> b.hostPort() == 0)) {
-                var sb = new StringBuilder();
-                for (var o : opened) sb.append(o.active().hostPort()).append('\n');
-                AtomicFiles.write(dir.resolve(id + SERVED), sb.toString().getBytes(StandardCharsets.UTF_8));
+            var sb = new StringBuilder();
+            for (var h : held) sb.append(h.active().hostPort()).append('\n');
+            AtomicFiles.write(dir.resolve(id + SERVED), sb.toString().getBytes(StandardCharsets.UTF_8));
+            if (nat != null) {
+                nat.publish(id, target, held.stream().map(h -> new PortNat.Forward(h.active().binding().proto(),
+                        h.active().binding().hostIp(), h.active().hostPort(), h.active().binding().containerPort())).toList());
             }
-        } catch (RuntimeException e) {
-            opened.forEach(PublishedPorts::closeQuietly);
+        } catch (IOException | RuntimeException e) {
+            held.forEach(PublishedPorts::free);
             if (e instanceof EngineException ee) throw ee;
             throw EngineException.failure("publishing ports: %s", e.getMessage());
         }
-        open.put(id, List.copyOf(opened));
+        open.put(id, List.copyOf(held));
+    }
+
+    /** Takes the host port of a binding: the one served before if still free, else the first free one asked for. */
+    private Held hold(Binding b, int before, InetSocketAddress target) {
+        String ip = b.hostIp().isEmpty() ? "0.0.0.0" : b.hostIp();
+        var candidates = new ArrayList<Integer>();
+        if (before > 0) candidates.add(before);
+        for (int p = b.hostPort(); p <= b.hostPortEnd(); p++) if (p == 0 || p != before) candidates.add(p);
+        IOException last = null;
+        for (int port : candidates) {
+            try {
+                return bind(b, ip, port, target);
+            } catch (IOException e) {
+                if (port == before) log.warn("port {}:{} served before is taken now; publishing on another", ip, port);
+                last = e;
+            }
+        }
+        throw EngineException.failure("driver failed programming external connectivity on endpoint: "
+                + "Bind for %s:%s failed: port is already allocated (%s)", ip, b.hostPort() == 0 ? "0" : b.hostPorts(),
+                last == null ? "no port" : last.getMessage());
     }
 
     /**
-     * Listens on {@code again}, the port served before, when there is one and it is still free, else on
-     * {@code asked} (0: an ephemeral port). Another program may have taken the old port while no daemon served it.
+     * Holds {@code port} (0: an ephemeral one) with a socket that relays to {@code target} when the proxy serves, or
+     * that is only bound, never listening, when NAT serves every client (as dockerd holds ports then).
      */
-    private static ServerSocket listen(String ip, int again, int asked) throws IOException {
-        if (again > 0) {
-            try {
-                return listen(ip, again);
-            } catch (IOException taken) {
-                log.warn("port {}:{} served before is taken now; publishing on a new one", ip, again);
-            }
+    private Held bind(Binding b, String ip, int port, InetSocketAddress target) throws IOException {
+        var address = new InetSocketAddress(ip, port);
+        boolean relay = nat == null || !nat.natLoopback();
+        if ("udp".equals(b.proto())) {
+            var socket = new DatagramSocket(address);
+            var active = new Active(b, ip, socket.getLocalPort());
+            return new Held(active, socket, relay ? UserlandProxy.udp(socket, target) : null);
         }
-        return listen(ip, asked);
-    }
-
-    private static ServerSocket listen(String ip, int port) throws IOException {
+        if (!relay) {
+            var channel = SocketChannel.open();
+            try {
+                channel.bind(address);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            return new Held(new Active(b, ip, ((InetSocketAddress) channel.getLocalAddress()).getPort()), channel, null);
+        }
         var server = new ServerSocket();
         try {
             server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(ip, port), 128);
-            return server;
+            server.bind(address, 128);
         } catch (IOException e) {
             server.close();
             throw e;
         }
+        return new Held(new Active(b, ip, server.getLocalPort()), server, UserlandProxy.tcp(server, target));
     }
 
     /** The host ports served in the container's current run, in the order of its bindings; empty if none. */
@@ -166,16 +209,17 @@ public final class PublishedPorts {
         }
     }
 
-    /** Stops serving the container's ports: its run is over, and the next gets new ephemeral ones. Idempotent. */
+    /** Stops publishing the container's ports: its run is over, and the next gets new ephemeral ones. Idempotent. */
     public void close(String id) {
+        if (nat != null && (open.containsKey(id) || Files.exists(dir.resolve(id + SERVED)))) nat.unpublish(id);
         closeSockets(id);
         delete(dir.resolve(id + SERVED), id);
     }
 
-    /** Closes the container's listening sockets, leaving its records (also what a daemon's death does). */
+    /** Frees the container's host ports, leaving its records and rules (also what a daemon's death does). */
     void closeSockets(String id) {
         var o = open.remove(id);
-        if (o != null) o.forEach(PublishedPorts::closeQuietly);
+        if (o != null) o.forEach(PublishedPorts::free);
     }
 
     /** Forgets a removed container's bindings. */
@@ -194,73 +238,41 @@ public final class PublishedPorts {
 
     /** Drops the bindings of containers that do not exist (a create cut short before its record was written). */
     public void retainOnly(java.util.Set<String> containerIds) {
+        for (String id : recorded()) if (!containerIds.contains(id)) forget(id);
+    }
+
+    /**
+     * After a daemon start, before the running containers are published again: forgets what the runs of the others
+     * held (they ended while no daemon ran): their served ports and their rules.
+     */
+    public void retainRunning(java.util.Set<String> running) {
+        for (String id : recorded()) if (!running.contains(id)) delete(dir.resolve(id + SERVED), id);
+        if (nat != null) nat.retainOnly(running);
+    }
+
+    /** The containers with records here. */
+    private java.util.Set<String> recorded() {
+        var ids = new java.util.TreeSet<String>();
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                String id = name.endsWith(SERVED) ? name.substring(0, name.length() - SERVED.length()) : name;
-                if (!name.startsWith(AtomicFiles.TEMP_PREFIX) && !containerIds.contains(id)) forget(id);
+                if (!name.startsWith(AtomicFiles.TEMP_PREFIX)) ids.add(name.endsWith(SERVED) ? name.substring(0, name.length() - SERVED.length()) : name);
             }
         } catch (IOException e) {
             log.warn("reading {}: {}", dir, e.getMessage());
         }
+        return ids;
     }
 
-    private static void accept(ServerSocket server, InetSocketAddress target) {
-        while (!server.isClosed()) {
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            Thread.ofVirtual().start(() -> relay(client, target));
+    private static void free(Held h) {
+        if (h.relay() != null) {
+            h.relay().close();
+            return;
         }
-    }
-
-    private static void relay(Socket client, InetSocketAddress target) {
-        try (client; var upstream = new Socket()) {
-            upstream.connect(target, 5000);
-            var back = Thread.ofVirtual().start(() -> pump(upstream, client));
-            pump(client, upstream);
-            back.join();
+        try {
+            h.socket().close();
         } catch (IOException e) {
-            log.debug("port proxy to {}: {}", target, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void pump(Socket from, Socket to) {
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            in.transferTo(out);
-            out.flush();
-            to.shutdownOutput();
-        } catch (IOException e) {
-            try {
-                to.close();
-                from.close();
-            } catch (IOException ignored) {
-                // both ends go
-            }
-        }
-    }
-
-    /**
-     * Closes the socket and waits for its acceptor to end: a socket closed while a virtual thread waits in its accept
-     * keeps the port until that thread has woken up, and a start right after a stop (restart) binds the same port.
-     */
-    private static void closeQuietly(Open o) {
-        try {
-            o.socket().close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        try {
-            if (!o.acceptor().join(java.time.Duration.ofSeconds(5))) log.warn("port {} not released within 5 s", o.active().hostPort());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            log.warn("freeing port {}: {}", h.active().hostPort(), e.getMessage());
         }
     }
 }
