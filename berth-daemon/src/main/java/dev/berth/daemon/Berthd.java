@@ -75,7 +75,10 @@ public final class Berthd implements Callable<Integer> {
     @Option(names = "--log-opt", description = "Default log driver options for containers (key=value)")
     Map<String, String> logOpts;
 
-    @Option(names = "--bip", description = "IPv4 address for the default bridge")
+    @Option(names = {"-b", "--bridge"}, description = "Linux bridge of the default bridge network, or none (default berth0)")
+    String bridge;
+
+    @Option(names = "--bip", description = "IPv4 address for the default bridge (gateway/prefix, e.g. 10.213.7.1/24)")
     String bip;
 
     @Option(names = "--default-address-pool", description = "Default address pools (base=CIDR,size=N)")
@@ -176,6 +179,7 @@ public final class Berthd implements Callable<Integer> {
         put(m, "live-restore", liveRestore);
         put(m, "log-driver", logDriver);
         put(m, "log-opts", logOpts);
+        put(m, "bridge", bridge);
         put(m, "bip", bip);
         put(m, "default-address-pools", addressPools == null ? null : addressPools.stream().map(Berthd::addressPool).toList());
         put(m, "iptables", iptables);

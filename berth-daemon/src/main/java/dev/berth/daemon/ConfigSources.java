@@ -26,7 +26,7 @@ final class ConfigSources {
             "hosts", "data-root", "exec-root", "pidfile", "debug", "conmon", "runtime", "group",
             "tls", "tlsverify", "tlscacert", "tlscert", "tlskey",
             "live-restore", "log-driver", "log-opts",
-            "bip", "default-address-pools", "iptables", "userland-proxy",
+            "bridge", "bip", "default-address-pools", "iptables", "userland-proxy",
             "insecure-registries", "registry-mirrors", "max-concurrent-downloads", "max-concurrent-uploads",
             "default-runtime", "runtimes", "default-ulimits", "labels", "storage-driver");
 

@@ -28,11 +28,14 @@ import dev.berth.engine.container.ContainerStore;
 import dev.berth.engine.container.OverlayMounter;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.exec.ExecService;
+import dev.berth.engine.network.AddressPools;
 import dev.berth.engine.network.BridgeNetwork;
+import dev.berth.engine.network.DefaultBridge;
 import dev.berth.engine.health.HealthMonitor;
 import dev.berth.engine.network.NetworkService;
 import dev.berth.engine.network.PortNat;
 import dev.berth.engine.network.PublishedPorts;
+import dev.berth.engine.network.Subnet;
 import dev.berth.engine.volume.ContainerMounts;
 import dev.berth.engine.volume.VolumeStore;
 import dev.berth.image.LocalImageService;
@@ -56,6 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    /** Leases of every bridge, the default one under its name: shared by the daemons on one host. */
+    private static final Path LEASES_ROOT = Path.of("/run/berth-net");
 
     private final DaemonConfig config;
     private final LiveConfig settings;
@@ -95,11 +100,15 @@ public final class Daemon implements AutoCloseable {
             var containers = new ContainerService(new ContainerStore(cfg.dataRoot().resolve("containers")), images, layers,
                     runtime, mounter, new BundleBuilder().withMounts(mounts), events, bundles);
             containers.defaultLogConfig(new dev.berth.engine.logs.LogConfig(cfg.logDriver(), cfg.logOpts()));
-            var bridge = defaultBridge(cfg, runtime);
+            Path networksRoot = cfg.dataRoot().resolve("networks");
+            var pools = AddressPools.orDefaults(cfg.defaultAddressPools().stream()
+                    .map(p -> new AddressPools.Pool(Subnet.parse(p.base()), p.size())).toList());
+            var bridge = defaultBridge(cfg, runtime, pools, NetworkService.recordedSubnets(networksRoot));
             containers.bridge(bridge);
+            if (cfg.bridge().equals(DaemonConfig.NO_BRIDGE)) containers.noBridgeNetwork();
             var ports = new PublishedPorts(cfg.dataRoot().resolve("ports"), portNat(cfg));
             containers.ports(ports);
-            var networks = new NetworkService(cfg.dataRoot().resolve("networks"), Path.of("/run/berth-net"), cfg.dataRoot(), events, bridge);
+            var networks = new NetworkService(networksRoot, LEASES_ROOT, cfg.dataRoot(), events, bridge, pools);
             networks.restore(java.util.Set.copyOf(runtime.tasks()));
             containers.networks(networks);
             containers.restore();
@@ -152,12 +161,18 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * The default bridge network (berth0, 172.30.0.0/16), set up where missing; leases of containers whose task is
-     * gone are released first. Without it (no iproute2 or iptables) containers get a loopback-only namespace.
+     * The default bridge network (see {@link DefaultBridge} for its address), set up where missing; leases of
+     * containers whose task is gone are released first. None with {@code --bridge none}. A bridge name that is
+     * another kind of interface, or no free subnet, stops the start; without iproute2 or iptables containers get a
+     * loopback-only namespace.
      */
-    private static BridgeNetwork defaultBridge(DaemonConfig cfg, ConmonRuntime runtime) {
-        var bridge = new BridgeNetwork("berth0", "172.30.0.0/16",
-                java.nio.file.Path.of("/run/berth-net/berth0"), cfg.dataRoot());
+    private static BridgeNetwork defaultBridge(DaemonConfig cfg, ConmonRuntime runtime, AddressPools pools,
+                                               List<Subnet> networks) {
+        if (cfg.bridge().equals(DaemonConfig.NO_BRIDGE)) {
+            log.info("no default bridge network (bridge: none)");
+            return null;
+        }
+        var bridge = DefaultBridge.open(cfg.bridge(), cfg.bip(), pools, networks, LEASES_ROOT, cfg.dataRoot());
         try {
             bridge.setUp();
             bridge.reconcile(java.util.Set.copyOf(runtime.tasks()));

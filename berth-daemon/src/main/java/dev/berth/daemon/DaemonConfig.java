@@ -2,6 +2,8 @@ package dev.berth.daemon;
 
 import dev.berth.daemon.ConfigSources.Values;
 import dev.berth.engine.logs.LogConfig;
+import dev.berth.engine.network.BridgeNetwork;
+import dev.berth.engine.network.Subnet;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -37,6 +39,7 @@ public record DaemonConfig(
         boolean liveRestore,
         String logDriver,
         Map<String, String> logOpts,
+        String bridge,
         String bip,
         List<AddressPool> defaultAddressPools,
         boolean iptables,
@@ -52,6 +55,12 @@ public record DaemonConfig(
         String storageDriver) {
 
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/berth/daemon.json");
+
+    /** The Linux bridge of the default {@code bridge} network unless {@code --bridge} names another. */
+    public static final String DEFAULT_BRIDGE = "berth0";
+
+    /** {@code --bridge none}: the daemon has no default bridge network. */
+    public static final String NO_BRIDGE = "none";
 
     /**
      * TLS for the tcp listeners: {@code enabled} serves TLS with the certificate and key; {@code verify} also
@@ -99,7 +108,7 @@ public record DaemonConfig(
     public DaemonConfig reload(Map<String, String> env) throws IOException {
         DaemonConfig fresh = resolve(flags, configFile, env);
         return new DaemonConfig(flags, configFile, hosts, dataRoot, execRoot, pidFile, fresh.debug, conmon, runtime, group, tls,
-                fresh.liveRestore, logDriver, logOpts, bip, defaultAddressPools, iptables, userlandProxy,
+                fresh.liveRestore, logDriver, logOpts, bridge, bip, defaultAddressPools, iptables, userlandProxy,
                 fresh.insecureRegistries, fresh.registryMirrors, fresh.maxConcurrentDownloads, fresh.maxConcurrentUploads,
                 defaultRuntime, runtimes, defaultUlimits, fresh.labels, storageDriver);
     }
@@ -129,8 +138,8 @@ public record DaemonConfig(
         if (!defaultRuntime.equals("runc") && !runtimes.containsKey(defaultRuntime)) {
             throw Values.invalid("default-runtime", "the default runtime " + defaultRuntime + " is not among the configured runtimes");
         }
-        String bip = v.string("bip", "");
-        if (!bip.isEmpty()) Cidr.parse("bip", bip);
+        String bridge = bridgeName(v);
+        String bip = bip(v, bridge);
         return new DaemonConfig(flags, file, List.copyOf(hosts),
                 Path.of(v.string("data-root", "/var/lib/berth")),
                 execRoot,
@@ -143,6 +152,7 @@ public record DaemonConfig(
                 v.bool("live-restore", false),
                 logDriver,
                 v.stringMap("log-opts"),
+                bridge,
                 bip,
                 addressPools(v),
                 v.bool("iptables", true),
@@ -222,6 +232,43 @@ public record DaemonConfig(
             out.add(m.endsWith("/") ? m : m + "/");
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The default bridge's interface name: berth0 when not given (an empty string as in dockerd's own file), none
+     * for no default bridge; else a name the kernel takes (IFNAMSIZ: at most 15 bytes, no '/', ':' or blanks).
+     */
+    private static String bridgeName(Values v) {
+        String name = v.string("bridge", "");
+        if (name.isEmpty()) return DEFAULT_BRIDGE;
+        if (name.length() > 15 || !name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
+            throw Values.invalid("bridge", "invalid bridge name " + name
+                    + ": at most 15 letters, digits, '_', '.' or '-', not starting with '.' or '-'");
+        }
+        return name;
+    }
+
+    /**
+     * The default bridge's gateway address with the subnet's prefix ({@code 10.213.7.1/24}); empty when not given.
+     * The address must be a host of its subnet: neither the subnet's own address nor its broadcast address.
+     */
+    private static String bip(Values v, String bridge) {
+        String bip = v.string("bip", "");
+        if (bip.isEmpty()) return bip;
+        if (bridge.equals(NO_BRIDGE)) {
+            throw Values.invalid("bip", "the default bridge's address is set, but \"bridge\" is none (no default bridge)");
+        }
+        int prefix = Cidr.parse("bip", bip);
+        if (prefix < 8 || prefix > 30) {
+            throw Values.invalid("bip", bip + ": the prefix length must be between 8 and 30");
+        }
+        var subnet = Subnet.parse(bip);
+        int address = BridgeNetwork.toInt(bip.substring(0, bip.indexOf('/')));
+        if (address == subnet.network() || address == subnet.last()) {
+            throw Values.invalid("bip", bip + " is not a host address of its subnet; give the gateway's address, as in "
+                    + "10.213.7.1/24");
+        }
+        return bip;
     }
 
     private static List<AddressPool> addressPools(Values v) {

@@ -39,7 +39,7 @@ class DaemonConfigTest {
                 {"debug": true, "hosts": ["unix:///tmp/x.sock", "tcp://127.0.0.1:2376"], "tls": true, "tlsverify": true,
                  "tlscacert": "/c/ca.pem", "tlscert": "/c/cert.pem", "tlskey": "/c/key.pem", "live-restore": true,
                  "log-driver": "json-file", "log-opts": {"max-size": "10m", "max-file": "3"}, "data-root": "/d", "exec-root": "/e",
-                 "bip": "172.31.0.1/16", "default-address-pools": [{"base": "10.10.0.0/16", "size": 24}],
+                 "bridge": "berthx1", "bip": "172.31.0.1/16", "default-address-pools": [{"base": "10.10.0.0/16", "size": 24}],
                  "insecure-registries": ["myreg:5000", "10.0.0.0/8"], "registry-mirrors": ["https://mirror.example"],
                  "default-runtime": "crun", "runtimes": {"crun": {"path": "/usr/bin/crun", "runtimeArgs": ["--debug"]}},
                  "default-ulimits": {"nofile": {"Name": "nofile", "Soft": 1024, "Hard": 2048}}, "userland-proxy": false,
@@ -53,6 +53,7 @@ class DaemonConfigTest {
         assertThat(c.logOpts()).containsEntry("max-size", "10m").containsEntry("max-file", "3");
         assertThat(c.dataRoot()).isEqualTo(Path.of("/d"));
         assertThat(c.pidFile()).isEqualTo(Path.of("/e/berthd.pid"));
+        assertThat(c.bridge()).isEqualTo("berthx1");
         assertThat(c.bip()).isEqualTo("172.31.0.1/16");
         assertThat(c.defaultAddressPools()).containsExactly(new DaemonConfig.AddressPool("10.10.0.0/16", 24));
         assertThat(c.insecureRegistries()).containsExactly("myreg:5000", "10.0.0.0/8");
@@ -81,6 +82,35 @@ class DaemonConfigTest {
         assertThat(c.maxConcurrentUploads()).isEqualTo(5);
         assertThat(c.defaultRuntime()).isEqualTo("runc");
         assertThat(c.group()).isNull();
+        assertThat(c.bridge()).isEqualTo("berth0");
+        assertThat(c.bip()).isEmpty();
+        assertThat(c.defaultAddressPools()).isEmpty();
+    }
+
+    @Test
+    void theDefaultBridge_takesAnInterfaceName_orNone_andAHostAddressAsBip() throws Exception {
+        assertThat(resolve("{\"bridge\": \"\"}").bridge()).isEqualTo("berth0");
+        assertThat(resolve("{\"bridge\": \"none\"}").bridge()).isEqualTo("none");
+        assertThat(resolve("{}", "bridge", "br_test.1-a").bridge()).isEqualTo("br_test.1-a");
+        for (String bad : List.of("sixteen-chars-xx", "a b", "a/b", "-x", "a:1", ".x")) {
+            assertThatThrownBy(() -> resolve("{\"bridge\": \"" + bad + "\"}")).as(bad)
+                    .hasMessageContaining("unable to configure the Berth daemon with file")
+                    .hasMessageContaining("invalid value for \"bridge\": invalid bridge name " + bad);
+        }
+        assertThatThrownBy(() -> resolve("{}", "bridge", "sixteen-chars-xx"))
+                .hasMessage("invalid value for \"bridge\": invalid bridge name sixteen-chars-xx: at most 15 letters, digits, "
+                        + "'_', '.' or '-', not starting with '.' or '-'");
+        assertThatThrownBy(() -> resolve("{\"bridge\": 7}")).hasMessageContaining("\"bridge\"").hasMessageContaining("a string");
+        assertThatThrownBy(() -> resolve("{\"bridge\": \"b1\"}", "bridge", "b2"))
+                .hasMessageContaining("bridge: (from flag: b2, from file: b1)");
+
+        assertThat(resolve("{}", "bip", "10.213.7.1/24").bip()).isEqualTo("10.213.7.1/24");
+        assertThatThrownBy(() -> resolve("{\"bip\": \"10.213.7.0/24\"}")).hasMessageContaining("\"bip\": 10.213.7.0/24 is not a host address");
+        assertThatThrownBy(() -> resolve("{\"bip\": \"10.213.7.255/24\"}")).hasMessageContaining("not a host address");
+        assertThatThrownBy(() -> resolve("{\"bip\": \"10.213.7.1\"}")).hasMessageContaining("\"bip\": invalid CIDR address: 10.213.7.1");
+        assertThatThrownBy(() -> resolve("{\"bip\": \"10.213.7.1/31\"}")).hasMessageContaining("between 8 and 30");
+        assertThatThrownBy(() -> resolve("{\"bridge\": \"none\"}", "bip", "10.213.7.1/24"))
+                .hasMessageContaining("\"bridge\" is none");
     }
 
     @Test
@@ -195,7 +225,7 @@ class DaemonConfigTest {
         var d = new Berthd();
         new picocli.CommandLine(d).parseArgs("-H", "tcp://127.0.0.1:1", "--label", "x=1", "--log-opt", "max-size=1m",
                 "--default-ulimit", "nofile=10:20", "--add-runtime", "crun=/usr/bin/crun", "--iptables=false",
-                "--default-address-pool", "base=10.1.0.0/16,size=24", "-D", "--tlsverify");
+                "--default-address-pool", "base=10.1.0.0/16,size=24", "-D", "--tlsverify", "-b", "berthx2", "--bip", "10.1.9.1/24");
         var c = DaemonConfig.resolve(d.flags(), file("{}"), Map.of());
         assertThat(c.labels()).containsExactly("x=1");
         assertThat(c.logOpts()).containsEntry("max-size", "1m");
@@ -203,6 +233,8 @@ class DaemonConfigTest {
         assertThat(c.runtimes()).containsKey("crun");
         assertThat(c.iptables()).isFalse();
         assertThat(c.defaultAddressPools()).containsExactly(new DaemonConfig.AddressPool("10.1.0.0/16", 24));
+        assertThat(c.bridge()).isEqualTo("berthx2");
+        assertThat(c.bip()).isEqualTo("10.1.9.1/24");
         assertThat(c.debug()).isTrue();
         assertThat(c.tls().verify()).isTrue();
         assertThat(c.hosts()).containsExactly("tcp://127.0.0.1:1");

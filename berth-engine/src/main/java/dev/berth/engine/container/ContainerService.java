@@ -82,6 +82,14 @@ public final class ContainerService {
         this.bridge = b;
     }
 
+    /** Set with {@code --bridge none}: the daemon has no network named bridge, so none to start a container on. */
+    private volatile boolean noBridgeNetwork;
+
+    /** The daemon runs without a default bridge network by configuration: default and bridge are not found. */
+    public void noBridgeNetwork() {
+        this.noBridgeNetwork = true;
+    }
+
     /** Whether the container joins the default bridge network. */
     private boolean onBridge(Container c) {
         String m = c.spec().host().networkMode();
@@ -288,15 +296,18 @@ public final class ContainerService {
     }
 
     /**
-     * The start's check that the container's network exists: a built-in one (default, bridge, host, none) or a
-     * user-defined one; another is dockerd's 404 "failed to set up container networking: network x not found", and the
+     * The start's check that the container's network exists: a built-in one (default, bridge, host, none; default and
+     * bridge not with {@code --bridge none}) or a user-defined one; another is dockerd's 404 "failed to set up container networking: network x not found", and the
      * container stays as it was, with that error.
      */
     private void requireNetwork(Container c) {
         String mode = c.spec().host().networkMode();
-        if (mode == null || mode.isEmpty()) return;
+        if (mode == null || mode.isEmpty() || "default".equals(mode) || "bridge".equals(mode)) {
+            if (noBridgeNetwork) throw EngineException.notFound("failed to set up container networking: network bridge not found");
+            return;
+        }
         switch (mode) {
-            case "default", "bridge", "host", "none" -> { }
+            case "host", "none" -> { }
             default -> {
                 if (mode.startsWith("container:")) return;
                 if (networks == null || !networks.exists(mode)) throw EngineException.notFound("failed to set up container networking: network %s not found", mode);

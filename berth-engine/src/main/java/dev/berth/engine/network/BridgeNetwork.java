@@ -15,14 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Docker's default {@code bridge} network: a Linux bridge (berth0, 172.30.0.0/16 unless configured) with the first
- * address of the subnet as the gateway, a veth pair per running container (the container's end is its eth0), and
- * outbound NAT through an iptables MASQUERADE rule for the subnet. Links and addresses are set with iproute2's
- * {@code ip}, rules with {@code iptables}.
+ * Docker's default {@code bridge} network: a Linux bridge (berth0 on 172.30.0.0/16 unless configured, see
+ * {@link DefaultBridge}) with the gateway address (the subnet's first unless configured), a veth pair per running
+ * container (the container's end is its eth0), and outbound NAT through an iptables MASQUERADE rule for the subnet.
+ * Links and addresses are set with iproute2's {@code ip}, rules with {@code iptables}.
  *
  * <p>IPAM: an address is leased by a file named after it in {@code leasesDir}, created with a hard link from a
  * complete temporary file, so a lease is taken by exactly one container and is never seen half-written, also after
@@ -87,6 +88,7 @@ public final class BridgeNetwork {
             must(List.of("ip", "link", "add", "name", bridge, "type", "bridge"));
         }
         must(List.of("ip", "addr", "replace", gatewayIp() + "/" + prefix, "dev", bridge));
+        dropOtherAddresses();
         must(List.of("ip", "link", "set", "dev", bridge, "up"));
         try {
             Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "1");
@@ -94,8 +96,34 @@ public final class BridgeNetwork {
             log.warn("cannot enable IP forwarding: {}", e.getMessage());
         }
         ensureRule("nat", "POSTROUTING", "-s", subnet(), "!", "-o", bridge, "-j", "MASQUERADE");
+        dropOtherMasquerades();
         ensureRule("filter", "FORWARD", "-i", bridge, "-j", "ACCEPT");
         ensureRule("filter", "FORWARD", "-o", bridge, "-j", "ACCEPT");
+    }
+
+    /** Another IPv4 address on the bridge (a --bip changed since) goes, as dockerd replaces it. */
+    private void dropOtherAddresses() throws IOException {
+        var m = Pattern.compile("\\sinet\\s+(\\S+)")
+                .matcher(HostCommands.output(List.of("ip", "-4", "-o", "addr", "show", "dev", bridge)));
+        while (m.find()) {
+            if (m.group(1).equals(gatewayIp() + "/" + prefix)) continue;
+            log.info("removing address {} from {}: the bridge's address is now {}/{}", m.group(1), bridge, gatewayIp(), prefix);
+            must(List.of("ip", "addr", "del", m.group(1), "dev", bridge));
+        }
+    }
+
+    /**
+     * The outbound NAT rule of a subnet the bridge had before (a --bip changed since) goes with that address: the
+     * bridge carries one address, so a rule for another subnet on it serves no one.
+     */
+    private void dropOtherMasquerades() throws IOException {
+        var m = Pattern.compile("(?m)^-A POSTROUTING -s (\\S+) ! -o " + Pattern.quote(bridge)
+                + " -j MASQUERADE$").matcher(HostCommands.output(List.of("iptables", "-w", "-t", "nat", "-S", "POSTROUTING")));
+        while (m.find()) {
+            if (m.group(1).equals(subnet())) continue;
+            log.info("removing the outbound NAT rule of {} on {}: the bridge's subnet is now {}", m.group(1), bridge, subnet());
+            run(List.of("iptables", "-w", "-t", "nat", "-D", "POSTROUTING", "-s", m.group(1), "!", "-o", bridge, "-j", "MASQUERADE"), true);
+        }
     }
 
     private void ensureRule(String table, String chain, String... rule) throws IOException {

@@ -45,8 +45,6 @@ public final class NetworkService {
     private static final Set<String> BUILT_IN = Set.of("bridge", "host", "none", "default");
     private static final String BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
     private static final Pattern ETH = Pattern.compile("^\\d+: (eth\\d+)[@:]", Pattern.MULTILINE);
-    /** Docker's docker0 subnet: never picked, so berth and Docker can run side by side. */
-    private static final Subnet DOCKER0 = Subnet.parse("172.17.0.0/16");
 
     /** What the network code needs of a container; {@code pid} is 0 while it does not run. */
     public record ContainerRef(String id, String name, String networkMode, int pid) {}
@@ -70,7 +68,7 @@ public final class NetworkService {
     private final Map<String, Network> networks = new LinkedHashMap<>();
     private final Map<String, BridgeNetwork> bridges = new HashMap<>();
     private final Map<String, DnsServer> dns = new HashMap<>();
-    private final List<Subnet> reserved = new ArrayList<>(List.of(DOCKER0));
+    private final List<Subnet> reserved = new ArrayList<>(List.of(DefaultBridge.DOCKER0));
     private final AtomicLong rotation = new AtomicLong();
     private volatile Function<String, ContainerRef> containers = id -> {
         throw EngineException.notFound("No such container: %s", id);
@@ -78,10 +76,13 @@ public final class NetworkService {
 
     /**
      * Records under {@code root}, leases under {@code leasesRoot/<bridge>}; {@code defaultBridge} (may be null) is
-     * kept apart from the networks: its subnet is never picked and traffic between it and them is dropped.
+     * kept apart from the networks: its subnet is never picked and traffic between it and them is dropped. Networks
+     * created without a subnet take theirs from {@code pools}.
      */
-    public NetworkService(Path root, Path leasesRoot, Path dataRoot, EventBus events, BridgeNetwork defaultBridge) {
+    public NetworkService(Path root, Path leasesRoot, Path dataRoot, EventBus events, BridgeNetwork defaultBridge,
+                          AddressPools pools) {
         this.store = new NetworkStore(root);
+        this.pools = pools;
         this.leasesRoot = leasesRoot;
         this.dataRoot = dataRoot;
         this.events = events;
@@ -90,6 +91,12 @@ public final class NetworkService {
     }
 
     private final String defaultBridge;
+    private final AddressPools pools;
+
+    /** The subnets of the networks recorded under {@code root}, for choosing the default bridge's before they are set up. */
+    public static List<Subnet> recordedSubnets(Path root) {
+        return new NetworkStore(root).loadAll().stream().map(n -> Subnet.parse(n.subnet())).toList();
+    }
 
     /** How names and ids of containers are looked up (a NotFound for an unknown one). */
     public void containers(Function<String, ContainerRef> lookup) {
@@ -510,38 +517,14 @@ public final class NetworkService {
     }
 
     /**
-     * A free subnet from Docker's default pools (172.18-31.0.0/16, then 192.168.0-240.0/20), clear of docker0, the
-     * default bridge, the other networks, and every address and route the host has.
+     * The first free subnet of the address pools (the configured default-address-pools, else Docker's built-in ones),
+     * clear of docker0, the default bridge, the other networks, and every address and route the host has.
      */
     private Subnet pickSubnet() {
         var avoid = taken();
-        avoid.addAll(hostRoutes());
-        var candidates = new ArrayList<Subnet>();
-        for (int b = 18; b <= 31; b++) candidates.add(new Subnet(BridgeNetwork.toInt("172." + b + ".0.0"), 16));
-        for (int c = 0; c <= 240; c += 16) candidates.add(new Subnet(BridgeNetwork.toInt("192.168." + c + ".0"), 20));
-        for (Subnet s : candidates) {
-            if (avoid.stream().noneMatch(s::overlaps)) return s;
-        }
-        throw EngineException.invalid("could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network");
-    }
-
-    private static List<Subnet> hostRoutes() {
-        var out = new ArrayList<Subnet>();
-        try {
-            String text = HostCommands.output(List.of("ip", "-4", "route", "show", "table", "all"))
-                    + HostCommands.output(List.of("ip", "-4", "-o", "addr", "show"));
-            var m = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+)(/\\d+)?").matcher(text);
-            while (m.find()) {
-                try {
-                    out.add(Subnet.parse(m.group(1) + (m.group(2) == null ? "/32" : m.group(2))));
-                } catch (IllegalArgumentException ignored) {
-                    // not an address
-                }
-            }
-        } catch (IOException e) {
-            log.warn("reading the host's routes: {}", e.getMessage());
-        }
-        return out;
+        avoid.addAll(HostRoutes.all());
+        return pools.first(avoid).orElseThrow(() -> EngineException.invalid(
+                "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"));
     }
 
     private static boolean linkExists(String name) {
