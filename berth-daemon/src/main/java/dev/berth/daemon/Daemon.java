@@ -106,9 +106,10 @@ public final class Daemon implements AutoCloseable {
             var bridge = defaultBridge(cfg, runtime, pools, NetworkService.recordedSubnets(networksRoot));
             containers.bridge(bridge);
             if (cfg.bridge().equals(DaemonConfig.NO_BRIDGE)) containers.noBridgeNetwork();
+            var networks = new NetworkService(networksRoot, LEASES_ROOT, cfg.dataRoot(), events, bridge, pools);
+            // After the networks' firewall chains: the port rules put their FORWARD jump ahead of the isolation.
             var ports = new PublishedPorts(cfg.dataRoot().resolve("ports"), portNat(cfg));
             containers.ports(ports);
-            var networks = new NetworkService(networksRoot, LEASES_ROOT, cfg.dataRoot(), events, bridge, pools);
             networks.restore(java.util.Set.copyOf(runtime.tasks()));
             containers.networks(networks);
             containers.restore();

@@ -85,7 +85,22 @@ public final class PortNat {
         ensure("nat", "PREROUTING", List.of("-m", "addrtype", "--dst-type", "LOCAL", "-j", DNAT), false);
         ensure("nat", "OUTPUT", List.of("-m", "addrtype", "--dst-type", "LOCAL", "-j", DNAT), false);
         ensure("nat", "POSTROUTING", List.of("-j", MASQ), true);
-        ensure("filter", "FORWARD", List.of("-j", ACCEPT), true);
+        acceptFirstInForward();
+    }
+
+    /**
+     * FORWARD's first rule is the jump to {@value #ACCEPT}: DNATed traffic from another network must be accepted before
+     * the isolation of berth's networks (BERTH-FORWARD) drops it, whichever of the two jumps was added first.
+     */
+    private static void acceptFirstInForward() throws IOException {
+        String jump = "-A FORWARD -j " + ACCEPT;
+        var first = output(List.of("iptables", "-w", "-t", "filter", "-S", "FORWARD")).lines()
+                .filter(l -> l.startsWith("-A ")).findFirst();
+        if (first.isPresent() && first.get().equals(jump)) return;
+        var delete = List.of("iptables", "-w", "-t", "filter", "-D", "FORWARD", "-j", ACCEPT);
+        int removed = 0;
+        while (removed < 8 && run(delete, true) == 0) removed++; // every copy goes: the one inserted next is first
+        must(List.of("iptables", "-w", "-t", "filter", "-I", "FORWARD", "1", "-j", ACCEPT));
     }
 
     /** Replaces the container's rules with those for {@code forwards} to {@code target}; all or nothing. */
