@@ -72,6 +72,19 @@ class UserNetworksIT {
     }
 
     @Test
+    void dns_isTheUpstreamOfTheEmbeddedNameServer_forTheContainerThatGaveIt() throws Exception {
+        assertThat(daemon.docker("network", "create", "--subnet", "10.213.16.0/24", "upstream").exit()).isZero();
+        try (var upstream = new StandInNameServer("127.0.0.77", "10.66.0.7")) {
+            var ask = daemon.docker("run", "--rm", "--network", "upstream", "--dns", "127.0.0.77", "busybox", "sh", "-c",
+                    "head -1 /etc/resolv.conf; nslookup only-upstream.test | grep -c 'Address: 10.66.0.7'");
+            // The container keeps the embedded server (its names still resolve); what it does not know goes to --dns.
+            assertThat(ask.out()).as(ask.toString()).isEqualTo("nameserver 10.213.16.1\n1\n");
+            assertThat(upstream.queries()).isPositive();
+        }
+        assertThat(daemon.docker("network", "rm", "upstream").exit()).isZero();
+    }
+
+    @Test
     void networksAreIsolated_internalHasNoWayOut_andConnectJoinsThem() throws Exception {
         assertThat(daemon.berth("network", "create", "--subnet", "10.213.11.0/24", "left").exit()).isZero();
         assertThat(daemon.berth("network", "create", "--subnet", "10.213.12.0/24", "right").exit()).isZero();

@@ -129,7 +129,7 @@ public final class ContainerService {
         n.containers(idOrName -> {
             Container c = index.find(idOrName);
             return new dev.berth.engine.network.NetworkService.ContainerRef(c.id(), c.name(), c.spec().host().networkMode(),
-                    c.state().isRunning() ? c.state().pid() : 0);
+                    c.state().isRunning() ? c.state().pid() : 0, c.spec().host().names().dns());
         });
     }
 

@@ -13,14 +13,15 @@ import java.util.List;
 import java.util.Locale;
 import java.net.InetAddress;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded DNS server of one user-defined network (Docker's 127.0.0.11, here on the network's gateway): it
  * answers A queries for the names of the network's containers (name, aliases, short id) from {@code lookup}, with
- * an empty answer for other record types of those names, and forwards every other query unchanged to the host's
- * resolvers, relaying the first reply. Only the DNS wire format a stub resolver sends is read (RFC 1035 4.1): a
+ * an empty answer for other record types of those names, and forwards every other query unchanged to the name servers
+ * of the container that asked (its {@code --dns}, else the host's resolvers), relaying the first reply. Only the DNS wire format a stub resolver sends is read (RFC 1035 4.1): a
  * header and one question; additional records (EDNS) are ignored.
  */
 public final class DnsServer implements AutoCloseable {
@@ -31,19 +32,20 @@ public final class DnsServer implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final BiFunction<String, InetAddress, List<String>> lookup;
-    private final List<InetSocketAddress> upstreams;
+    private final Function<InetAddress, List<InetSocketAddress>> upstreams;
 
     /**
      * Binds {@code address} and serves on a virtual thread until closed. {@code lookup} gets a lower-case name
      * without the trailing dot and the address that asked, and returns the name's IPv4 addresses in the order to
-     * answer them (empty: not ours).
+     * answer them (empty: not ours); {@code upstreams} gets the address that asked and returns the name servers to
+     * forward its other queries to, in the order to try them.
      */
     public DnsServer(InetSocketAddress address, BiFunction<String, InetAddress, List<String>> lookup,
-                     List<InetSocketAddress> upstreams)
+                     Function<InetAddress, List<InetSocketAddress>> upstreams)
             throws SocketException {
         this.socket = new DatagramSocket(address);
         this.lookup = lookup;
-        this.upstreams = List.copyOf(upstreams);
+        this.upstreams = upstreams;
         Thread.ofVirtual().name("dns-" + address).start(this::serve);
     }
 
@@ -99,7 +101,7 @@ public final class DnsServer implements AutoCloseable {
         int questionEnd = pos + 4;
         int type = in.getShort(pos) & 0xffff;
         List<String> ips = lookup.apply(name.toString().toLowerCase(Locale.ROOT), asker);
-        if (ips.isEmpty()) return forward(query, questionEnd);
+        if (ips.isEmpty()) return forward(query, questionEnd, upstreams.apply(asker));
         List<String> answers = type == TYPE_A ? ips : List.of();
         var out = ByteBuffer.allocate(questionEnd + answers.size() * 16);
         out.put(query, 0, questionEnd);
@@ -118,8 +120,8 @@ public final class DnsServer implements AutoCloseable {
         return out.array();
     }
 
-    /** Relays the query to the host's resolvers in turn; SERVFAIL when none answers. */
-    private byte[] forward(byte[] query, int questionEnd) {
+    /** Relays the query to {@code upstreams} in turn; SERVFAIL when none answers. */
+    private static byte[] forward(byte[] query, int questionEnd, List<InetSocketAddress> upstreams) {
         for (var upstream : upstreams) {
             try (var s = new DatagramSocket()) {
                 s.setSoTimeout(UPSTREAM_TIMEOUT_MS);

@@ -46,8 +46,11 @@ public final class NetworkService {
     private static final String BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
     private static final Pattern ETH = Pattern.compile("^\\d+: (eth\\d+)[@:]", Pattern.MULTILINE);
 
-    /** What the network code needs of a container; {@code pid} is 0 while it does not run. */
-    public record ContainerRef(String id, String name, String networkMode, int pid) {}
+    /**
+     * What the network code needs of a container; {@code pid} is 0 while it does not run, {@code dns} its
+     * {@code --dns} servers (empty: the host's).
+     */
+    public record ContainerRef(String id, String name, String networkMode, int pid, List<String> dns) {}
 
     /** {@code POST /networks/create} in engine terms; nulls and empties mean "pick one" or "none". */
     public record CreateRequest(String name, String driver, String subnet, String gateway, String ipRange,
@@ -333,7 +336,7 @@ public final class NetworkService {
         } catch (EngineException.NotFound e) {
             // With force, an endpoint of a container that is gone can be removed by its id, as with dockerd.
             if (!force || endpoint(n.id(), container).isEmpty()) throw e;
-            c = new ContainerRef(container, container, "", 0);
+            c = new ContainerRef(container, container, "", 0, List.of());
         }
         if (endpoint(n.id(), c.id()).isEmpty()) {
             throw EngineException.forbidden("container %s is not connected to network %s", c.name(), n.name());
@@ -562,7 +565,8 @@ public final class NetworkService {
     private void startDns(Network n) {
         try {
             var address = new InetSocketAddress(InetAddress.getByName(n.gateway()), 53);
-            dns.put(n.id(), new DnsServer(address, (name, from) -> resolve(n.id(), name, from.getHostAddress()), upstreams()));
+            dns.put(n.id(), new DnsServer(address, (name, from) -> resolve(n.id(), name, from.getHostAddress()),
+                    from -> upstreams(n.id(), from.getHostAddress())));
         } catch (IOException e) {
             log.error("no name server for network {} on {}:53: {}", n.name(), n.gateway(), e.getMessage());
         }
@@ -597,8 +601,27 @@ public final class NetworkService {
         return ips;
     }
 
+    /**
+     * Where the name server of a network forwards what it does not know for the container at {@code asker}: its
+     * {@code --dns} servers as dockerd's embedded server does, else the host's. They are asked from the host (a
+     * loopback one too, as dockerd asks a loopback --dns from the host's namespace).
+     */
+    List<InetSocketAddress> upstreams(String networkId, String asker) {
+        List<String> own;
+        synchronized (this) {
+            Network n = networks.get(networkId);
+            own = n == null ? List.of() : members(n).stream().filter(m -> m.lease().ip().equals(asker)).findFirst()
+                    .flatMap(m -> ref(m.containerId())).map(ContainerRef::dns).orElse(List.of());
+        }
+        var out = new ArrayList<InetSocketAddress>();
+        for (String ip : own) {
+            if (ip.matches("[0-9.]+")) out.add(new InetSocketAddress(ip, 53)); // IPv4 only, as the rest of the network
+        }
+        return out.isEmpty() ? hostUpstreams() : out;
+    }
+
     /** The host's name servers, from /etc/resolv.conf. */
-    private static List<InetSocketAddress> upstreams() {
+    private static List<InetSocketAddress> hostUpstreams() {
         var out = new ArrayList<InetSocketAddress>();
         try {
             for (String line : Files.readAllLines(Path.of("/etc/resolv.conf"))) {
