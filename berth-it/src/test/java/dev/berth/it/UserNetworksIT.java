@@ -72,7 +72,7 @@ class UserNetworksIT {
     }
 
     @Test
-    void dns_isTheUpstreamOfTheEmbeddedNameServer_forTheContainerThatGaveIt() throws Exception {
+    void dns_isTheUpstreamOfTheEmbeddedNameServer_forTheContainerThatGaveIt_andItAnswersOverTcp() throws Exception {
         assertThat(daemon.docker("network", "create", "--subnet", "10.213.16.0/24", "upstream").exit()).isZero();
         try (var upstream = new StandInNameServer("127.0.0.77", "10.66.0.7")) {
             var ask = daemon.docker("run", "--rm", "--network", "upstream", "--dns", "127.0.0.77", "busybox", "sh", "-c",
@@ -81,6 +81,18 @@ class UserNetworksIT {
             assertThat(ask.out()).as(ask.toString()).isEqualTo("nameserver 10.213.16.1\n1\n");
             assertThat(upstream.queries()).isPositive();
         }
+
+        // Over TCP too, where a resolver goes after a truncated answer: a query for "tcp-named" (type A), with its
+        // two-byte length, in printf's octal escapes; the reply's last four bytes are the container's address.
+        var named = daemon.docker("run", "-d", "--name", "tcp-named", "--network", "upstream", "--ip", "10.213.16.9",
+                "busybox", "sleep", "300");
+        assertThat(named.exit()).as(named.toString()).isZero();
+        String query = "\\000\\033\\022\\064\\001\\000\\000\\001\\000\\000\\000\\000\\000\\000"
+                + "\\011tcp-named\\000\\000\\001\\000\\001";
+        var tcp = daemon.docker("run", "--rm", "--network", "upstream", "busybox", "sh", "-c",
+                "printf '" + query + "' | nc -w 3 10.213.16.1 53 | od -An -tu1 | tr -s ' \\n' ' '");
+        assertThat(tcp.out()).as(tcp.toString()).endsWith(" 10 213 16 9 ");
+        assertThat(daemon.docker("rm", "-f", "tcp-named").exit()).isZero();
         assertThat(daemon.docker("network", "rm", "upstream").exit()).isZero();
     }
 

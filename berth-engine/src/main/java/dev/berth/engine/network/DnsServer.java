@@ -1,9 +1,14 @@
 package dev.berth.engine.network;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -21,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The embedded DNS server of one user-defined network (Docker's 127.0.0.11, here on the network's gateway): it
  * answers A queries for the names of the network's containers (name, aliases, short id) from {@code lookup}, with
  * an empty answer for other record types of those names, and forwards every other query unchanged to the name servers
- * of the container that asked (its {@code --dns}, else the host's resolvers), relaying the first reply. Only the DNS wire format a stub resolver sends is read (RFC 1035 4.1): a
+ * of the container that asked (its {@code --dns}, else the host's resolvers), relaying the first reply. It listens on
+ * UDP and on TCP (RFC 7766: what a resolver falls back to after a truncated answer), and forwards over the transport
+ * the query came by. Only the DNS wire format a stub resolver sends is read (RFC 1035 4.1): a
  * header and one question; additional records (EDNS) are ignored.
  */
 public final class DnsServer implements AutoCloseable {
@@ -30,7 +37,10 @@ public final class DnsServer implements AutoCloseable {
     private static final int TTL_SECONDS = 600;
     private static final int UPSTREAM_TIMEOUT_MS = 2000;
 
+    private static final int TCP_IDLE_MS = 10_000;
+
     private final DatagramSocket socket;
+    private final ServerSocket tcp;
     private final BiFunction<String, InetAddress, List<String>> lookup;
     private final Function<InetAddress, List<InetSocketAddress>> upstreams;
 
@@ -46,7 +56,22 @@ public final class DnsServer implements AutoCloseable {
         this.socket = new DatagramSocket(address);
         this.lookup = lookup;
         this.upstreams = upstreams;
+        this.tcp = listenTcp(new InetSocketAddress(address.getAddress(), socket.getLocalPort()));
         Thread.ofVirtual().name("dns-" + address).start(this::serve);
+        if (tcp != null) Thread.ofVirtual().name("dns-tcp-" + address).start(this::serveTcp);
+    }
+
+    /** The TCP listener on the UDP socket's address and port; null (UDP only) when that cannot be bound. */
+    private static ServerSocket listenTcp(InetSocketAddress at) {
+        try {
+            var s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(at);
+            return s;
+        } catch (IOException e) {
+            log.warn("dns on {}: no TCP listener, UDP only: {}", at, e.getMessage());
+            return null;
+        }
     }
 
     public int port() {
@@ -77,8 +102,52 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    /** The reply to {@code query}, or null for something that is not a query (dropped, as a resolver would). */
+    private void serveTcp() {
+        while (!tcp.isClosed()) {
+            Socket c;
+            try {
+                c = tcp.accept();
+            } catch (IOException e) {
+                if (!tcp.isClosed()) log.warn("dns accept: {}", e.getMessage());
+                continue;
+            }
+            Thread.ofVirtual().start(() -> serveConnection(c));
+        }
+    }
+
+    /** Queries on one connection, each with its two-byte length, answered in turn until the client is done or idle. */
+    private void serveConnection(Socket c) {
+        try (c) {
+            c.setSoTimeout(TCP_IDLE_MS);
+            var in = new DataInputStream(c.getInputStream());
+            var out = new DataOutputStream(c.getOutputStream());
+            while (true) {
+                int length;
+                try {
+                    length = in.readUnsignedShort();
+                } catch (EOFException e) {
+                    return;
+                }
+                byte[] query = in.readNBytes(length);
+                if (query.length < length) return;
+                byte[] reply = answer(query, c.getInetAddress(), true);
+                if (reply == null) continue;
+                out.writeShort(reply.length);
+                out.write(reply);
+                out.flush();
+            }
+        } catch (IOException e) {
+            log.debug("dns tcp {}: {}", c.getRemoteSocketAddress(), e.getMessage());
+        }
+    }
+
+    /** The reply to {@code query} that came over UDP. */
     byte[] answer(byte[] query, InetAddress asker) {
+        return answer(query, asker, false);
+    }
+
+    /** The reply to {@code query}, or null for something that is not a query (dropped, as a resolver would). */
+    byte[] answer(byte[] query, InetAddress asker, boolean overTcp) {
         if (query.length < 12) return null;
         var in = ByteBuffer.wrap(query);
         int flags = in.getShort(2) & 0xffff;
@@ -101,7 +170,10 @@ public final class DnsServer implements AutoCloseable {
         int questionEnd = pos + 4;
         int type = in.getShort(pos) & 0xffff;
         List<String> ips = lookup.apply(name.toString().toLowerCase(Locale.ROOT), asker);
-        if (ips.isEmpty()) return forward(query, questionEnd, upstreams.apply(asker));
+        if (ips.isEmpty()) {
+            var to = upstreams.apply(asker);
+            return overTcp ? forwardTcp(query, questionEnd, to) : forward(query, questionEnd, to);
+        }
         List<String> answers = type == TYPE_A ? ips : List.of();
         var out = ByteBuffer.allocate(questionEnd + answers.size() * 16);
         out.put(query, 0, questionEnd);
@@ -141,6 +213,27 @@ public final class DnsServer implements AutoCloseable {
         return error(query, questionEnd, 2);
     }
 
+    /** Relays the query to {@code upstreams} in turn over TCP; SERVFAIL when none answers. */
+    private static byte[] forwardTcp(byte[] query, int questionEnd, List<InetSocketAddress> upstreams) {
+        for (var upstream : upstreams) {
+            try (var s = new Socket()) {
+                s.connect(upstream, UPSTREAM_TIMEOUT_MS);
+                s.setSoTimeout(UPSTREAM_TIMEOUT_MS);
+                var out = new DataOutputStream(s.getOutputStream());
+                out.writeShort(query.length);
+                out.write(query);
+                out.flush();
+                var in = new DataInputStream(s.getInputStream());
+                int length = in.readUnsignedShort();
+                byte[] reply = in.readNBytes(length);
+                if (reply.length == length && length >= 12 && reply[0] == query[0] && reply[1] == query[1]) return reply;
+            } catch (IOException e) {
+                log.debug("dns upstream {} over tcp: {}", upstream, e.getMessage());
+            }
+        }
+        return error(query, questionEnd, 2);
+    }
+
     /** A reply with {@code rcode} and the question echoed ({@code questionEnd} -1: without it). */
     private static byte[] error(byte[] query, int questionEnd, int rcode) {
         int len = questionEnd < 0 ? 12 : questionEnd;
@@ -158,5 +251,12 @@ public final class DnsServer implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
+        if (tcp != null) {
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                log.debug("dns tcp close: {}", e.getMessage());
+            }
+        }
     }
 }

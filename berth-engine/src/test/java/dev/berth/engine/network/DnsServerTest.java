@@ -3,10 +3,14 @@ package dev.berth.engine.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,6 +58,36 @@ class DnsServerTest {
     }
 
     @Test
+    void overTcp_answersSeveralQueriesOnOneConnection_andForwardsOverTcp() throws Exception {
+        try (var upstream = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             var dns = new DnsServer(LOOPBACK, (n, from) -> n.equals("web") ? List.of("10.9.0.2") : List.of(),
+                     from -> List.of((InetSocketAddress) upstream.getLocalSocketAddress()));
+             var client = new Socket(InetAddress.getLoopbackAddress(), dns.port())) {
+            client.setSoTimeout(5000);
+            Thread.ofVirtual().start(() -> {
+                try (var c = upstream.accept()) {
+                    var in = new DataInputStream(c.getInputStream());
+                    byte[] q = in.readNBytes(in.readUnsignedShort());
+                    q[2] = (byte) 0x81;
+                    q[3] = (byte) 0x83; // NXDOMAIN
+                    var out = new DataOutputStream(c.getOutputStream());
+                    out.writeShort(q.length);
+                    out.write(q);
+                    out.flush();
+                } catch (Exception ignored) {
+                    // the assertion below fails instead
+                }
+            });
+            var local = askTcp(client, 0x4321, "web", 1);
+            assertThat(local.id).isEqualTo(0x4321);
+            assertThat(local.addresses).containsExactly("10.9.0.2");
+            var forwarded = askTcp(client, 11, "elsewhere.example", 1);
+            assertThat(forwarded.id).isEqualTo(11);
+            assertThat(forwarded.rcode).isEqualTo(3);
+        }
+    }
+
+    @Test
     void withoutAnUpstream_anUnknownNameIsServfail() throws Exception {
         try (var dns = new DnsServer(LOOPBACK, (n, from) -> List.of(), from -> List.of())) {
             assertThat(ask(dns.port(), 5, "nothing", 1).rcode).isEqualTo(2);
@@ -62,39 +96,59 @@ class DnsServerTest {
 
     private record Reply(int id, int rcode, List<String> addresses) {}
 
-    private static Reply ask(int port, int id, String name, int type) throws Exception {
+    private static byte[] query(int id, String name, int type) {
         var q = new ByteArrayOutputStream();
-        q.write(new byte[] {(byte) (id >> 8), (byte) id, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0});
+        q.writeBytes(new byte[] {(byte) (id >> 8), (byte) id, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0});
         for (String label : name.split("\\.")) {
             if (label.isEmpty()) continue;
             q.write(label.length());
-            q.write(label.getBytes(StandardCharsets.US_ASCII));
+            q.writeBytes(label.getBytes(StandardCharsets.US_ASCII));
         }
-        q.write(new byte[] {0, 0, (byte) type, 0, 1});
+        q.writeBytes(new byte[] {0, 0, (byte) type, 0, 1});
+        return q.toByteArray();
+    }
+
+    /** Over UDP. */
+    private static Reply ask(int port, int id, String name, int type) throws Exception {
         try (var s = new DatagramSocket()) {
             s.setSoTimeout(5000);
-            byte[] query = q.toByteArray();
+            byte[] query = query(id, name, type);
             s.send(new DatagramPacket(query, query.length, InetAddress.getLoopbackAddress(), port));
             byte[] buf = new byte[512];
             var p = new DatagramPacket(buf, buf.length);
             s.receive(p);
-            var in = ByteBuffer.wrap(buf, 0, p.getLength());
-            int rid = in.getShort() & 0xffff;
-            int flags = in.getShort() & 0xffff;
-            in.getShort();
-            int answers = in.getShort() & 0xffff;
-            in.position(query.length); // past the echoed question
-            var addresses = new ArrayList<String>();
-            for (int i = 0; i < answers; i++) {
-                in.getShort(); // name pointer
-                int t = in.getShort();
-                in.getShort();
-                in.getInt();
-                int len = in.getShort();
-                if (t == 1 && len == 4) addresses.add(BridgeNetwork.toIp(in.getInt()));
-                else in.position(in.position() + len);
-            }
-            return new Reply(rid, flags & 0xf, addresses);
+            return parse(ByteBuffer.wrap(buf, 0, p.getLength()), query.length);
         }
+    }
+
+    /** Over a TCP connection already open: the query and the reply each with their two-byte length. */
+    private static Reply askTcp(Socket s, int id, String name, int type) throws Exception {
+        byte[] query = query(id, name, type);
+        var out = new DataOutputStream(s.getOutputStream());
+        out.writeShort(query.length);
+        out.write(query);
+        out.flush();
+        var in = new DataInputStream(s.getInputStream());
+        byte[] reply = in.readNBytes(in.readUnsignedShort());
+        return parse(ByteBuffer.wrap(reply), query.length);
+    }
+
+    private static Reply parse(ByteBuffer in, int questionEnd) {
+        int rid = in.getShort() & 0xffff;
+        int flags = in.getShort() & 0xffff;
+        in.getShort();
+        int answers = in.getShort() & 0xffff;
+        in.position(questionEnd); // past the echoed question
+        var addresses = new ArrayList<String>();
+        for (int i = 0; i < answers; i++) {
+            in.getShort(); // name pointer
+            int t = in.getShort();
+            in.getShort();
+            in.getInt();
+            int len = in.getShort();
+            if (t == 1 && len == 4) addresses.add(BridgeNetwork.toIp(in.getInt()));
+            else in.position(in.position() + len);
+        }
+        return new Reply(rid, flags & 0xf, addresses);
     }
 }
