@@ -1,6 +1,7 @@
 package dev.berth.daemon.api;
 
 import dev.berth.common.EngineException;
+import dev.berth.engine.container.Container;
 import dev.berth.engine.network.PublishedPorts;
 import dev.berth.image.ImageService;
 import java.util.ArrayList;
@@ -64,6 +65,14 @@ public final class ContainerPorts {
         return out;
     }
 
+    /** The create response's warnings about ports: dockerd's for bindings on the host network, which are ignored. */
+    static List<String> warnings(JsonNode raw) {
+        JsonNode host = raw.path("HostConfig");
+        boolean bindings = host.path("PortBindings").isObject() && !host.path("PortBindings").isEmpty();
+        return "host".equals(host.path("NetworkMode").asString("")) && bindings
+                ? List.of("Published ports are discarded when using host network mode") : List.of();
+    }
+
     void attach(String id, List<PublishedPorts.Binding> bindings) {
         ports.save(id, bindings);
     }
@@ -72,34 +81,58 @@ public final class ContainerPorts {
         ports.forget(id);
     }
 
-    /** The list's {@code Ports}: what is served, as dockerd lists it. */
-    void decorateSummary(String id, ObjectNode tree) {
+    /**
+     * The list's {@code Ports}, as dockerd lists them: what is served, and while the container runs on a network that
+     * publishes, its other exposed ports without a host address or port.
+     */
+    void decorateSummary(Container c, ObjectNode tree) {
         var rows = new ArrayList<Map<String, Object>>();
-        for (var a : ports.active(id)) {
+        var served = new java.util.HashSet<String>();
+        for (var a : ports.active(c.id())) {
             var m = new LinkedHashMap<String, Object>();
             m.put("IP", a.hostIp());
             m.put("PrivatePort", a.binding().containerPort());
             m.put("PublicPort", a.hostPort());
             m.put("Type", a.binding().proto());
             rows.add(m);
+            served.add(a.binding().key());
+        }
+        for (String key : unpublished(c, served)) {
+            String[] k = parseKey(key);
+            var m = new LinkedHashMap<String, Object>();
+            m.put("PrivatePort", Integer.parseInt(k[0]));
+            m.put("Type", k[1]);
+            rows.add(m);
         }
         tree.set("Ports", dev.berth.api.ApiJson.MAPPER.valueToTree(rows));
     }
 
-    /** Inspect's {@code HostConfig.PortBindings} and {@code NetworkSettings.Ports}. */
-    void decorateInspect(String id, ObjectNode tree) {
-        var requested = new LinkedHashMap<String, List<Map<String, String>>>();
-        for (var b : ports.requested(id)) {
+    /**
+     * Inspect's {@code HostConfig.PortBindings} and {@code NetworkSettings.Ports}: what is served, and while the
+     * container runs on a network that publishes, its other exposed ports with null (keys sorted, as Go writes maps).
+     */
+    void decorateInspect(Container c, ObjectNode tree) {
+        var requested = new java.util.TreeMap<String, List<Map<String, String>>>();
+        for (var b : ports.requested(c.id())) {
             requested.computeIfAbsent(b.key(), k -> new ArrayList<>())
                     .add(hostPort(b.hostIp(), b.hostPorts()));
         }
         if (tree.get("HostConfig") instanceof ObjectNode hc) hc.set("PortBindings", dev.berth.api.ApiJson.MAPPER.valueToTree(requested));
-        var served = new LinkedHashMap<String, List<Map<String, String>>>();
-        for (var a : ports.active(id)) {
+        var served = new java.util.TreeMap<String, List<Map<String, String>>>();
+        for (var a : ports.active(c.id())) {
             served.computeIfAbsent(a.binding().key(), k -> new ArrayList<>())
                     .add(hostPort(a.hostIp(), Integer.toString(a.hostPort())));
         }
+        for (String key : unpublished(c, served.keySet())) served.put(key, null);
         if (tree.get("NetworkSettings") instanceof ObjectNode ns) ns.set("Ports", dev.berth.api.ApiJson.MAPPER.valueToTree(served));
+    }
+
+    /** The exposed ports not in {@code served}, for a running container on a network that publishes; else none. */
+    private static List<String> unpublished(Container c, java.util.Set<String> served) {
+        String mode = c.spec().host().networkMode();
+        boolean publishes = !("host".equals(mode) || "none".equals(mode) || mode.startsWith("container:"));
+        if (!c.state().isRunning() || !publishes) return List.of();
+        return c.config().exposedPorts().stream().filter(k -> !served.contains(k)).toList();
     }
 
     /** {"HostIp": ..., "HostPort": ...} in Docker's order. */

@@ -39,7 +39,8 @@ final class ContainerViews {
         return new ContainerSpec(r.image(), r.cmd() == null ? null : r.cmd().values(),
                 r.entrypoint() == null ? null : r.entrypoint().values(), r.env(), r.workingDir(), r.user(),
                 r.hostname(), r.domainname(), r.labels(), r.stopSignal(), r.stopTimeout(),
-                bool(r.tty()), bool(r.openStdin()), bool(r.stdinOnce()), host, healthcheck(r.healthcheck()));
+                bool(r.tty()), bool(r.openStdin()), bool(r.stdinOnce()), host, healthcheck(r.healthcheck()),
+                r.exposedPorts() == null ? List.of() : List.copyOf(r.exposedPorts().keySet()));
     }
 
     private static dev.berth.image.Healthcheck healthcheck(ContainerCreateRequest.HealthConfig h) {
@@ -163,7 +164,7 @@ final class ContainerViews {
                 s.error() == null ? "" : s.error(), time(s.startedAt()), time(s.finishedAt()));
         var cfg = c.config();
         var config = new ContainerInspectResponse.Config(cfg.hostname(), cfg.domainname(), cfg.user(),
-                false, true, true, null, cfg.tty(), cfg.openStdin(), cfg.stdinOnce(), cfg.env(),
+                false, true, true, exposedPorts(cfg.exposedPorts()), cfg.tty(), cfg.openStdin(), cfg.stdinOnce(), cfg.env(),
                 cfg.cmd(), cfg.image(), null, cfg.workingDir(), cfg.entrypoint(),
                 cfg.labels() == null ? Map.of() : cfg.labels(), cfg.stopSignal(), cfg.stopTimeout());
         var host = c.spec().host();
@@ -204,6 +205,14 @@ final class ContainerViews {
                 paths.log() == null ? "" : paths.log().toString(),
                 "/" + c.name(), s.restartCount(), "overlay2", "linux", "", "", "", null, hostConfig, graph,
                 sizeRw, null, List.of(), config, net);
+    }
+
+    /** Config.ExposedPorts: each port with an empty object, as Docker's port set; null for none (Docker omits it). */
+    private static Map<String, Object> exposedPorts(List<String> ports) {
+        if (ports.isEmpty()) return null;
+        var out = new java.util.TreeMap<String, Object>(); // Go writes a map's keys sorted
+        for (String p : ports) out.put(p, Map.of());
+        return out;
     }
 
     /** Where a container's files are, for inspect. */

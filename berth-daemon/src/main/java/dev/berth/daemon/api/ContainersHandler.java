@@ -121,7 +121,7 @@ public final class ContainersHandler {
                 if (ports != null) ports.discard(id);
             }
         });
-        ex.json(201, new IdResponse(c.id(), List.of()));
+        ex.json(201, new IdResponse(c.id(), ContainerPorts.warnings(raw)));
     }
 
     private void list(Exchange ex) {
@@ -145,15 +145,16 @@ public final class ContainersHandler {
         var out = dev.berth.api.ApiJson.MAPPER.createArrayNode();
         for (int i = 0; i < rows.size(); i++) {
             tools.jackson.databind.node.ObjectNode tree = dev.berth.api.ApiJson.MAPPER.valueToTree(summaries.get(i));
-            decorateRow(rows.get(i).id(), tree);
+            decorateRow(rows.get(i), tree);
             out.add(tree);
         }
         ex.json(200, out);
     }
 
     /** What a ps row has beyond the container's own record: its published ports and its mounts (system df uses it too). */
-    public void decorateRow(String id, tools.jackson.databind.node.ObjectNode row) {
-        if (ports != null) ports.decorateSummary(id, row);
+    public void decorateRow(Container c, tools.jackson.databind.node.ObjectNode row) {
+        String id = c.id();
+        if (ports != null) ports.decorateSummary(c, row);
         if (health != null) health.decorateSummary(id, row);
         if (volumes != null) row.set("Mounts", dev.berth.api.ApiJson.MAPPER.valueToTree(volumes.inspect(id)));
     }
@@ -162,7 +163,7 @@ public final class ContainersHandler {
         Container c = containers.get(ex.param("id"));
         var view = ContainerViews.inspect(c, listing.paths(c), ex.queryBool("size") ? containers.sizeRw(c.id()) : null);
         tools.jackson.databind.node.ObjectNode tree = dev.berth.api.ApiJson.MAPPER.valueToTree(view);
-        if (ports != null) ports.decorateInspect(c.id(), tree);
+        if (ports != null) ports.decorateInspect(c, tree);
         if (volumes != null) volumes.decorate(c.id(), tree);
         ContainerHealth.decorateInspect(health, c, tree);
         ex.json(200, tree);

@@ -27,10 +27,10 @@ final class SystemDf {
     private final java.util.function.Supplier<List<?>> volumes;
 
     /** What ps adds to a row beyond {@link ContainerViews#summary} (Ports, Mounts), by container id. */
-    private final BiConsumer<String, ObjectNode> psRowDetails;
+    private final BiConsumer<Container, ObjectNode> psRowDetails;
 
     SystemDf(ContainerService containers, ImageService images, java.util.function.Supplier<List<?>> volumes,
-             BiConsumer<String, ObjectNode> psRowDetails) {
+             BiConsumer<Container, ObjectNode> psRowDetails) {
         this.containers = containers;
         this.images = images;
         this.volumes = volumes;
@@ -58,7 +58,7 @@ final class SystemDf {
         for (Container c : all) {
             ObjectNode row = ApiJson.MAPPER.valueToTree(ContainerViews.summary(c, containers.sizeRw(c.id()),
                     imageSizes.getOrDefault(c.imageId(), 0L)));
-            psRowDetails.accept(c.id(), row);
+            psRowDetails.accept(c, row);
             containerRows.add(row);
         }
         var body = new LinkedHashMap<String, Object>();

@@ -44,14 +44,14 @@ public final class SystemHandler {
         return this;
     }
 
-    private volatile java.util.function.BiConsumer<String, tools.jackson.databind.node.ObjectNode> psRowDetails =
+    private volatile java.util.function.BiConsumer<dev.berth.engine.container.Container, tools.jackson.databind.node.ObjectNode> psRowDetails =
             (id, row) -> {};
 
     /**
      * What ps adds to a container's row beyond its summary (Ports, Mounts), so that system df's container rows are
      * ps rows: without Mounts, {@code docker system df -v} counts no LOCAL VOLUMES.
      */
-    public SystemHandler withPsRowDetails(java.util.function.BiConsumer<String, tools.jackson.databind.node.ObjectNode> details) {
+    public SystemHandler withPsRowDetails(java.util.function.BiConsumer<dev.berth.engine.container.Container, tools.jackson.databind.node.ObjectNode> details) {
         this.psRowDetails = details;
         return this;
     }

@@ -22,14 +22,23 @@ public record ContainerConfig(
         boolean tty,
         boolean openStdin,
         boolean stdinOnce,
-        dev.berth.image.Healthcheck healthcheck) {
+        dev.berth.image.Healthcheck healthcheck,
+        List<String> exposedPorts) {
 
-    /** Without a health check. */
+    /** Without a health check or exposed ports. */
     public ContainerConfig(String hostname, String domainname, String user, List<String> env, List<String> cmd,
                            List<String> entrypoint, String image, String workingDir, Map<String, String> labels,
                            String stopSignal, Integer stopTimeout, boolean tty, boolean openStdin, boolean stdinOnce) {
         this(hostname, domainname, user, env, cmd, entrypoint, image, workingDir, labels, stopSignal, stopTimeout, tty,
-                openStdin, stdinOnce, null);
+                openStdin, stdinOnce, null, List.of());
+    }
+
+    /**
+     * {@code exposedPorts}: the ports of the request and of the image's EXPOSE, as {@code 80/tcp}, sorted by number
+     * then protocol; null in records written before they were kept.
+     */
+    public ContainerConfig {
+        if (exposedPorts == null) exposedPorts = List.of();
     }
 
     /** The check the container runs, or null: none set, or turned off with {@code --no-healthcheck}. */

@@ -49,7 +49,36 @@ final class ContainerDefaults {
                 spec.tty(),
                 spec.openStdin(),
                 spec.stdinOnce(),
-                dev.berth.image.Healthcheck.merge(spec.healthcheck(), ic.healthcheck()));
+                dev.berth.image.Healthcheck.merge(spec.healthcheck(), ic.healthcheck()),
+                mergeExposedPorts(ic.exposedPorts(), spec.exposedPorts()));
+    }
+
+    private static final java.util.regex.Pattern PORT_KEY = java.util.regex.Pattern.compile("(\\d{1,5})(?:/(tcp|udp|sctp))?");
+
+    /**
+     * The image's EXPOSE and the request's ports together, as dockerd merges them: each once, as {@code port/proto}
+     * ({@code 80} is {@code 80/tcp}), sorted by port then protocol. A request's key that is not a port is a 400; an
+     * image's is left out (the image was accepted when it was made).
+     */
+    static List<String> mergeExposedPorts(List<String> image, List<String> create) {
+        var out = new java.util.TreeSet<String>(java.util.Comparator
+                .comparingInt((String k) -> Integer.parseInt(k.substring(0, k.indexOf('/'))))
+                .thenComparing(k -> k.substring(k.indexOf('/') + 1)));
+        if (image != null) {
+            for (String key : image) portKey(key).ifPresent(out::add);
+        }
+        if (create != null) {
+            for (String key : create) {
+                out.add(portKey(key).orElseThrow(() -> EngineException.invalid("invalid port specification: \"%s\"", key)));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static java.util.Optional<String> portKey(String key) {
+        var m = PORT_KEY.matcher(key.toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches() || Integer.parseInt(m.group(1)) > 65535) return java.util.Optional.empty();
+        return java.util.Optional.of(Integer.parseInt(m.group(1)) + "/" + (m.group(2) == null ? "tcp" : m.group(2)));
     }
 
     /** Image variables first; a variable set at create replaces the image's value of the same name. */

@@ -327,7 +327,7 @@ public final class ContainerService {
     private static ContainerConfig withHostname(ContainerConfig c, String hostname) {
         return new ContainerConfig(hostname, c.domainname(), c.user(), c.env(), c.cmd(), c.entrypoint(), c.image(),
                 c.workingDir(), c.labels(), c.stopSignal(), c.stopTimeout(), c.tty(), c.openStdin(), c.stdinOnce(),
-                c.healthcheck());
+                c.healthcheck(), c.exposedPorts());
     }
 
     // ---- start -------------------------------------------------------------------------------------------

@@ -24,19 +24,28 @@ public record ContainerSpec(
         boolean openStdin,
         boolean stdinOnce,
         HostSettings host,
-        dev.berth.image.Healthcheck healthcheck) {
+        dev.berth.image.Healthcheck healthcheck,
+        List<String> exposedPorts) {
 
     /** Without a health check of its own (the image's applies). */
     public ContainerSpec(String image, List<String> cmd, List<String> entrypoint, List<String> env, String workingDir,
                          String user, String hostname, String domainname, Map<String, String> labels, String stopSignal,
                          Integer stopTimeout, boolean tty, boolean openStdin, boolean stdinOnce, HostSettings host) {
         this(image, cmd, entrypoint, env, workingDir, user, hostname, domainname, labels, stopSignal, stopTimeout, tty,
-                openStdin, stdinOnce, host, null);
+                openStdin, stdinOnce, host, null, List.of());
+    }
+
+    /**
+     * {@code exposedPorts}: the request's {@code ExposedPorts} keys ({@code 80/tcp}, or {@code 80} for tcp); null in
+     * records written before they were kept.
+     */
+    public ContainerSpec {
+        if (exposedPorts == null) exposedPorts = List.of();
     }
 
     public ContainerSpec withHost(HostSettings h) {
         return new ContainerSpec(image, cmd, entrypoint, env, workingDir, user, hostname, domainname, labels,
-                stopSignal, stopTimeout, tty, openStdin, stdinOnce, h, healthcheck);
+                stopSignal, stopTimeout, tty, openStdin, stdinOnce, h, healthcheck, exposedPorts);
     }
 
     /** The HostConfig part: how the container is run on this host. */

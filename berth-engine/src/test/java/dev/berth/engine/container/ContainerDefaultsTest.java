@@ -21,6 +21,17 @@ class ContainerDefaultsTest {
     }
 
     @Test
+    void exposedPorts_ofImageAndRequest_areMergedOnce_asPortSlashProto_sortedByNumber() {
+        assertThat(ContainerDefaults.mergeExposedPorts(List.of("7000", "80/tcp", "not-a-port"), List.of("443", "53/UDP", "80/tcp")))
+                .containsExactly("53/udp", "80/tcp", "443/tcp", "7000/tcp");
+        assertThat(ContainerDefaults.mergeExposedPorts(null, null)).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ContainerDefaults.mergeExposedPorts(List.of(), List.of("http")))
+                .hasMessage("invalid port specification: \"http\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ContainerDefaults.mergeExposedPorts(List.of(), List.of("70000/tcp")))
+                .hasMessageContaining("70000/tcp");
+    }
+
+    @Test
     void merge_usesImageDefaults_whenNothingIsGiven() {
         var c = ContainerDefaults.merge(spec(null, null, null), IMAGE);
         assertThat(c.args()).containsExactly("/entry", "serve");
