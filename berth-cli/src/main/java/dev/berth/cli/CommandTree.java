@@ -19,7 +19,7 @@ final class CommandTree {
             ExecCommand.class, PauseCommand.class, UnpauseCommand.class, TopCommand.class, StatsCommand.class,
             UpdateCommand.class, EventsCommand.class, ImagesCommand.class, ImportCommand.class, TagCommand.class,
             SaveCommand.class, LoadCommand.class, HistoryCommand.class, DiffCommand.class, ExportCommand.class,
-            CommitCommand.class, CpCommand.class,
+            CommitCommand.class, CpCommand.class, PortCommand.class,
             RmiCommand.class, VersionCommand.class, InfoCommand.class, ContainerGroup.class, ImageGroup.class,
             SystemGroup.class, VolumeCommands.Group.class, NetworkCommands.Group.class);
 
@@ -27,7 +27,7 @@ final class CommandTree {
             ContainerGroup.class, List.of(AttachCommand.class, CommitCommand.class, CpCommand.class, CreateCommand.class, DiffCommand.class,
                     ExecCommand.class, ExportCommand.class,
                     InspectCommand.ContainerInspect.class, KillCommand.class, LogsCommand.class, PsCommand.ContainerLs.class,
-                    PauseCommand.class, ContainerPruneCommand.class, RenameCommand.class, RestartCommand.class,
+                    PauseCommand.class, PortCommand.class, ContainerPruneCommand.class, RenameCommand.class, RestartCommand.class,
                     RmCommand.class, RunCommand.class, StartCommand.class, StatsCommand.class, StopCommand.class,
                     TopCommand.class, UnpauseCommand.class, UpdateCommand.class, WaitCommand.class),
             ImageGroup.class, List.of(HistoryCommand.ImageHistory.class, ImportCommand.class,

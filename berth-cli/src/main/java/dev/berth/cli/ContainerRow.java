@@ -33,7 +33,7 @@ record ContainerRow(JsonNode c, boolean trunc) implements TemplateFields {
             case "Command" -> dev.berth.format.GoText.quote(trunc ? GoText.ellipsis(c.path("Command").asString(), 20) : c.path("Command").asString());
             case "CreatedAt" -> GoText.time(c.path("Created").asLong());
             case "RunningFor" -> HumanTime.duration(Duration.between(Instant.ofEpochSecond(c.path("Created").asLong()), Instant.now())) + " ago";
-            case "Ports" -> ports();
+            case "Ports" -> PortsColumn.of(c.path("Ports"));
             case "State" -> c.path("State").asString();
             case "Status" -> c.path("Status").asString();
             case "Size" -> size();
@@ -83,22 +83,6 @@ record ContainerRow(JsonNode c, boolean trunc) implements TemplateFields {
             out.add(name);
         }
         return String.join(",", out);
-    }
-
-    private String ports() {
-        var out = new ArrayList<String>();
-        for (JsonNode p : c.path("Ports")) {
-            String proto = p.path("Type").asString("tcp");
-            int priv = p.path("PrivatePort").asInt();
-            if (p.has("PublicPort") && p.path("PublicPort").asInt() != 0) {
-                String ip = p.path("IP").asString("");
-                String host = ip.contains(":") ? "[" + ip + "]" : ip;
-                out.add(host + ":" + p.path("PublicPort").asInt() + "->" + priv + "/" + proto);
-            } else {
-                out.add(priv + "/" + proto);
-            }
-        }
-        return String.join(", ", out);
     }
 
     private String size() {

@@ -75,6 +75,41 @@ class PublishedPortsIT {
     }
 
     @Test
+    void psPortsAndPort_areTheDockerClis_andExposedPortsShowWhileTheContainerRuns() throws Exception {
+        int a = freePort();
+        int b = freePort();
+        var run = daemon.docker("run", "-d", "--name", "shapes", "-p", "127.0.0.1:" + a + ":80", "-p", "80",
+                "-p", b + ":" + b + "/udp", "--expose", "7000-7001", "--expose", "7005", "busybox", "sleep", "300");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        String docker = daemon.docker("ps", "--filter", "name=shapes", "--format", "{{.Ports}}").out();
+        assertThat(docker).startsWith("7000-7001/tcp, 7005/tcp, 0.0.0.0:" + b + "->" + b + "/udp, 0.0.0.0:")
+                .endsWith("->80/tcp, 127.0.0.1:" + a + "->80/tcp\n");
+        assertThat(daemon.berth("ps", "--filter", "name=shapes", "--format", "{{.Ports}}").out()).isEqualTo(docker);
+        assertThat(daemon.docker("inspect", "-f", "{{json .Config.ExposedPorts}}", "shapes").out())
+                .isEqualTo("{\"" + b + "/udp\":{},\"7000/tcp\":{},\"7001/tcp\":{},\"7005/tcp\":{},\"80/tcp\":{}}\n");
+        assertThat(daemon.docker("inspect", "-f", "{{json (index .NetworkSettings.Ports \"7005/tcp\")}}", "shapes").out())
+                .isEqualTo("null\n");
+        // port: the same lines from berth as from the Docker CLI, and the same refusal for a port only exposed.
+        var dockerPort = daemon.docker("port", "shapes");
+        assertThat(dockerPort.out()).contains("80/tcp -> 127.0.0.1:" + a + "\n").contains(b + "/udp -> 0.0.0.0:" + b + "\n");
+        assertThat(daemon.berth("port", "shapes").out()).isEqualTo(dockerPort.out());
+        assertThat(daemon.berth("port", "shapes", "80").out()).isEqualTo(daemon.docker("port", "shapes", "80/tcp").out());
+        var exposedOnly = daemon.berth("port", "shapes", "7005");
+        assertThat(exposedOnly.exit()).isEqualTo(1);
+        assertThat(exposedOnly.err()).contains("Error: No public port '7005' published for shapes");
+
+        // Stopped, nothing is served: no ports in the list, as with dockerd.
+        assertThat(daemon.docker("stop", "-t", "0", "shapes").exit()).isZero();
+        assertThat(daemon.docker("ps", "-a", "--filter", "name=shapes", "--format", "[{{.Ports}}]").out()).isEqualTo("[]\n");
+        assertThat(daemon.docker("rm", "shapes").exit()).isZero();
+
+        // On the host network, bindings are ignored with dockerd's warning.
+        var host = daemon.docker("run", "--rm", "--network", "host", "-p", a + ":80", "busybox", "true");
+        assertThat(host.exit()).as(host.toString()).isZero();
+        assertThat(host.err()).contains("WARNING: Published ports are discarded when using host network mode");
+    }
+
+    @Test
     void badPorts_areRefused_andCreateNothing() throws Exception {
         var sctp = daemon.docker("run", "--rm", "-p", "53/sctp", "busybox", "true");
         assertThat(sctp.exit()).isNotZero();
