@@ -87,7 +87,8 @@ def present(bridge):
     if os.path.exists(f"/sys/class/net/{bridge}"):
         out.append(f"interface {bridge}")
     for program in ("iptables", "ip6tables"):
-        out += [f"{program} {shlex.join(cmd)}" for cmd in plan(_save(program), bridge)]
+        for _, table, op, chain, *args in plan(_save(program), bridge):
+            out.append(f"{program} {table}: " + (f"chain {chain}" if op == "-X" else f"-A {chain} {' '.join(args)}"))
     return out
 
 
