@@ -23,7 +23,7 @@ def parse_args(argv):
     p.add_argument("--work", required=True, help="scratch directory on the disk under test")
     p.add_argument("--busybox-tar", required=True)
     p.add_argument("--results-dir", required=True)
-    p.add_argument("--only", default="", help="comma-separated scenario ids to run (a,b,c,d,e,f,g1,h,i)")
+    p.add_argument("--only", default="", help="comma-separated scenario ids to run (a,b,c,d,e,f,g1,h,i,n)")
     p.add_argument("--skip", default="", help="comma-separated scenario ids to leave out")
     p.add_argument("--rounds", type=int, help="rounds for every scenario (default: each scenario's own)")
     p.add_argument("--containers", type=int, default=50, help="scenario b: containers started at once")
@@ -32,6 +32,8 @@ def parse_args(argv):
     p.add_argument("--import-mb", type=int, default=200, help="scenario f: size of the imported tar")
     p.add_argument("--image-mb", type=int, default=500, help="scenario e: size of the saved and loaded image")
     p.add_argument("--image-layers", type=int, default=5)
+    p.add_argument("--port-conns", type=int, default=500, help="scenario n: sequential connections per round")
+    p.add_argument("--port-mb", type=int, default=200, help="scenario n: size of the file sent through the port")
     p.add_argument("--settle-s", type=float, default=2.0, help="wait before reading memory")
     p.add_argument("--quick", action="store_true", help="tiny sizes and one round: checks the harness, not speed")
     cfg = p.parse_args(argv)
@@ -39,6 +41,7 @@ def parse_args(argv):
         cfg.rounds = cfg.rounds or 1
         cfg.containers, cfg.list_containers = 5, 20
         cfg.log_mb, cfg.import_mb, cfg.image_mb, cfg.image_layers = 5, 5, 10, 2
+        cfg.port_conns, cfg.port_mb = 50, 20
         cfg.settle_s = 0.2
     cfg.rounds_for = lambda sc: cfg.rounds if cfg.rounds and sc.rounds > 1 else sc.rounds
     return cfg

@@ -11,7 +11,7 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-from . import procs
+from . import loopback, procs
 from .engine import CliError
 from .http import HttpError, ping_until_up
 from .results import Metric, Target, at_least, at_most
@@ -44,8 +44,9 @@ def conn(engine):
     return c
 
 
-def create(engine, cmd, host_config=None, name=None):
-    body = {"Image": "busybox", "Cmd": cmd, "HostConfig": dict(NONE_NET, **(host_config or {}))}
+def create(engine, cmd, host_config=None, name=None, config=None):
+    """Creates a busybox container, on no network unless host_config names one (NetworkMode)."""
+    body = {"Image": "busybox", "Cmd": cmd, "HostConfig": dict(NONE_NET, **(host_config or {})), **(config or {})}
     path = "/containers/create" + (f"?name={name}" if name else "")
     return conn(engine).request("POST", path, body).json()["Id"]
 
@@ -450,6 +451,99 @@ class DaemonStart(Scenario):
         return {}
 
 
+def host_port(inspect, key):
+    """The host port of a published container port, from inspect's NetworkSettings.Ports: the IPv4 (or all-address)
+    binding, since dockerd may list one for 0.0.0.0 and one for :: (not always on the same port)."""
+    rows = ((inspect.get("NetworkSettings") or {}).get("Ports") or {}).get(key) or []
+    for row in rows:
+        if ":" not in (row.get("HostIp") or "") and row.get("HostPort"):
+            return int(row["HostPort"])
+    raise RuntimeError(f"{key} is not published: NetworkSettings.Ports[{key!r}] = {rows}")
+
+
+class PublishedPort(Scenario):
+    """Container port 80 published on an ephemeral host port (-p 80, default bridge network) and reached on
+    127.0.0.1, where both engines serve it through their userland proxy: berthd's relay, dockerd's docker-proxy.
+    The server is busybox httpd, which answers one request per connection (HTTP/1.0, no keep-alive)."""
+    key = "n"
+    title = "a port published on the default bridge, reached on 127.0.0.1 (userland proxy)"
+    warmup = 1
+    rounds = 5
+    PORT = "80/tcp"
+    SMALL = b"ok\n"
+
+    def __init__(self, conns, size_mb):
+        self.conns = conns
+        self.size_mb = size_mb
+        self.servers = {}  # engine name -> (container id, host port) of the container that serves n.conn and n.mbps
+        self.metrics = (
+            Metric("n.ready", "create+start with -p 80 (bridge) until 127.0.0.1:<port> answers a GET", "ms"),
+            Metric("n.conn", f"{conns} sequential HTTP/1.0 GETs of 3 bytes via 127.0.0.1:<port>", "conn/s", "higher"),
+            Metric("n.mbps", f"one GET of a {size_mb} MB file (tmpfs) via 127.0.0.1:<port>", "MB/s", "higher"),
+            Metric("n.rss", "daemon RSS growth, one idle published container (docker-proxy incl.)", "MiB"),
+        )
+
+    def available(self, ctx, engine):
+        try:
+            conn(engine).request("GET", "/networks/bridge")
+        except HttpError as e:
+            if e.status == 404:
+                return "skipped: no default bridge network (GET /networks/bridge answers 404)"
+            raise
+        return None
+
+    def _create(self, engine, cmd, host_config=None):
+        hc = {"NetworkMode": "bridge", "PortBindings": {self.PORT: [{"HostPort": ""}]}, **(host_config or {})}
+        return create(engine, cmd, hc, config={"ExposedPorts": {self.PORT: {}}})
+
+    def _port(self, engine, cid):
+        return host_port(conn(engine).request("GET", f"/containers/{cid}/json").json(), self.PORT)
+
+    def setup(self, ctx, engine):
+        # The big file is written before httpd starts, so an answer means it is complete.
+        script = (f"echo ok >/www/small && dd if=/dev/zero of=/www/big bs={MB} count={self.size_mb} 2>/dev/null"
+                  " && exec httpd -f -p 80 -h /www")
+        cid = self._create(engine, ["sh", "-c", script], {"Tmpfs": {"/www": f"size={self.size_mb + 8}m"}})
+        try:
+            start(engine, cid)
+            port = self._port(engine, cid)
+            if loopback.wait_answer(port, "/small", 120) is None:
+                raise RuntimeError(f"the server container did not answer on 127.0.0.1:{port} within 120 s")
+        except BaseException:
+            remove(engine, cid)
+            raise
+        self.servers[engine.name] = (cid, port)
+        return {}
+
+    def round(self, ctx, engine, r):
+        before = procs.memory_kb(engine.daemon_pids())
+        t0 = time.perf_counter()
+        cid = self._create(engine, ["httpd", "-f", "-p", "80", "-h", "/etc"])
+        try:
+            start(engine, cid)
+            port = self._port(engine, cid)
+            up = loopback.wait_answer(port, "/passwd", 30)
+            if up is None:
+                raise RuntimeError(f"127.0.0.1:{port} gave no answer within 30 s of the start")
+            ready = (up - t0) * 1000
+            time.sleep(ctx.settle_s)
+            grown = procs.memory_kb(engine.daemon_pids()) - before
+        finally:
+            remove(engine, cid)
+        _, port = self.servers[engine.name]
+        elapsed = loopback.sequential_gets(port, "/small", self.conns, expect_bytes=len(self.SMALL))
+        size, secs = loopback.download(port, "/big")
+        if size != self.size_mb * MB:
+            raise RuntimeError(f"GET /big returned {size} bytes of {self.size_mb * MB}")
+        return {"n.ready": ready, "n.conn": self.conns / elapsed, "n.mbps": size / MB / secs, "n.rss": mib(grown)}
+
+    def teardown(self, ctx, engine):
+        server = self.servers.pop(engine.name, None)
+        if server:
+            remove(engine, server[0])
+        return {}
+
+
 def remove_tree(path):
     """Unmounts whatever is still mounted below path (deepest first), then deletes it."""
     path = os.path.realpath(path)
@@ -471,5 +565,6 @@ def all_scenarios(cfg):
         Logs(cfg.log_mb),
         Import(cfg.import_mb),
         SaveLoad(cfg.image_mb, cfg.image_layers),
+        PublishedPort(cfg.port_conns, cfg.port_mb),
         DaemonStart(),
     ]

@@ -11,9 +11,23 @@ import tempfile
 import threading
 import unittest
 
-from berthbench import fixtures, procs, report
+from berthbench import fixtures, hostnet, loopback, procs, report
+from berthbench.__main__ import parse_args
 from berthbench.http import HttpError, UnixHttp
 from berthbench.results import Metric, Results, Target, at_least, at_most
+from berthbench.scenarios import all_scenarios, host_port
+
+
+def accept_loop(server, handle):
+    """Calls handle(connection) for each connection accepted on server, in a daemon thread, until it is closed."""
+    def loop():
+        while True:
+            try:
+                c, _ = server.accept()
+            except OSError:
+                return
+            handle(c)
+    threading.Thread(target=loop, daemon=True).start()
 
 
 class FakeEngine:
@@ -26,15 +40,7 @@ class FakeEngine:
         self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.server.bind(path)
         self.server.listen(8)
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                c, _ = self.server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+        accept_loop(self.server, lambda c: threading.Thread(target=self._serve, args=(c,), daemon=True).start())
 
     def _serve(self, c):
         f = c.makefile("rb")
@@ -194,6 +200,164 @@ class ProcsTest(unittest.TestCase):
                     os.kill(k, 9)
                 except ProcessLookupError:
                     pass
+
+
+class LoopbackServer:
+    """A TCP server on 127.0.0.1 that stands in for a published port: the first `refuse` connections are closed
+    unanswered (a proxy whose container does not listen yet), later ones get `answer` and are closed."""
+
+    def __init__(self, answer, refuse=0):
+        self.answer = answer
+        self.refuse = refuse
+        self.accepted = 0
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        accept_loop(self.server, self._answer)
+
+    def _answer(self, c):
+        self.accepted += 1
+        with c:
+            if self.accepted > self.refuse:
+                c.recv(65536)
+                c.sendall(self.answer)
+
+    def close(self):
+        self.server.close()
+
+
+class LoopbackTest(unittest.TestCase):
+    def test_get_reads_the_status_and_counts_the_body_to_the_end(self):
+        srv = LoopbackServer(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n" + b"x" * 300_000)
+        try:
+            self.assertEqual(loopback.get(srv.port, "/big"), (200, 300_000))
+            self.assertEqual(loopback.download(srv.port, "/big")[0], 300_000)
+        finally:
+            srv.close()
+
+    def test_a_connection_closed_unanswered_is_not_yet_an_answer(self):
+        srv = LoopbackServer(b"HTTP/1.0 404 Not Found\r\n\r\n", refuse=3)
+        try:
+            self.assertEqual(loopback.get(srv.port, "/"), (None, 0))
+            self.assertIsNotNone(loopback.wait_answer(srv.port, "/", 10, poll_s=0.001))
+            self.assertEqual(srv.accepted, 4)
+        finally:
+            srv.close()
+
+    def test_waiting_on_a_port_nobody_listens_on_ends_at_the_deadline(self):
+        s = socket.create_server(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        self.assertIsNone(loopback.wait_answer(port, "/", 0.2))
+
+    def test_sequential_gets_check_every_answer(self):
+        srv = LoopbackServer(b"HTTP/1.0 200 OK\r\n\r\nok\n")
+        try:
+            self.assertGreater(loopback.sequential_gets(srv.port, "/small", 20, expect_bytes=3), 0)
+            self.assertEqual(srv.accepted, 20)
+            with self.assertRaises(loopback.BadAnswer):
+                loopback.sequential_gets(srv.port, "/small", 2, expect_bytes=4)
+        finally:
+            srv.close()
+
+    def test_the_host_port_is_the_ipv4_binding(self):
+        docker = {"NetworkSettings": {"Ports": {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"},
+                                                            {"HostIp": "::", "HostPort": "49154"}]}}}
+        berth = {"NetworkSettings": {"Ports": {"80/tcp": [{"HostIp": "", "HostPort": "40001"}]}}}
+        self.assertEqual(host_port(docker, "80/tcp"), 49153)
+        self.assertEqual(host_port(berth, "80/tcp"), 40001)
+        with self.assertRaises(RuntimeError):
+            host_port({"NetworkSettings": {"Ports": {}}}, "80/tcp")
+
+
+class ScenarioListTest(unittest.TestCase):
+    def test_published_ports_are_a_scenario_with_quick_sizes(self):
+        cfg = parse_args(["--engines", "e", "--work", "w", "--busybox-tar", "b", "--results-dir", "r", "--quick"])
+        n = {sc.key: sc for sc in all_scenarios(cfg)}["n"]
+        self.assertEqual((n.conns, n.size_mb), (50, 20))
+        self.assertEqual([m.key for m in n.metrics], ["n.ready", "n.conn", "n.mbps", "n.rss"])
+        self.assertEqual({m.better for m in n.metrics if m.unit in ("conn/s", "MB/s")}, {"higher"})
+
+
+DOCKER_AND_BERTH = """# Generated by iptables-save v1.8.9 (nf_tables)
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:BERTH-FORWARD - [0:0]
+:BERTH-PORTS - [0:0]
+:DOCKER - [0:0]
+:DOCKER-ISOLATION-STAGE-1 - [0:0]
+:DOCKER-ISOLATION-STAGE-2 - [0:0]
+:DOCKER-USER - [0:0]
+-A INPUT -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT
+-A FORWARD -j BERTH-PORTS
+-A FORWARD -j DOCKER-USER
+-A FORWARD -j DOCKER-ISOLATION-STAGE-1
+-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -o docker0 -j DOCKER
+-A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+-A FORWARD -i docker0 -o docker0 -j ACCEPT
+-A FORWARD -j BERTH-FORWARD
+-A FORWARD -i berth0 -j ACCEPT
+-A BERTH-PORTS -d 172.30.0.2/32 -p tcp -m comment --comment "berth:0a1b2c3d4e5f:abc" -m tcp --dport 80 -j ACCEPT
+-A DOCKER -d 10.219.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT
+-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -j RETURN
+-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -j RETURN
+-A DOCKER-USER -j RETURN
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:BERTH-PORTS - [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j BERTH-PORTS
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s 10.219.0.0/24 ! -o docker0 -j MASQUERADE
+-A POSTROUTING -s 10.219.0.2/32 -d 10.219.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE
+-A POSTROUTING -s 172.30.0.0/16 ! -o berth0 -j MASQUERADE
+-A POSTROUTING -s 10.9.0.0/16 -j MASQUERADE
+-A DOCKER -i docker0 -j RETURN
+-A DOCKER ! -i docker0 -p tcp -m tcp --dport 49153 -j DNAT --to-destination 10.219.0.2:80
+COMMIT
+"""
+
+
+class HostNetTest(unittest.TestCase):
+    def test_removes_dockers_rules_and_chains_only(self):
+        cmds = hostnet.plan(DOCKER_AND_BERTH, "docker0", "10.219.0.1/24")
+        text = "\n".join(" ".join(c) for c in cmds)
+        self.assertNotIn("berth", text.lower())
+        self.assertNotIn("-F", [c[2] for c in cmds])
+        self.assertNotIn("--dport 22", text)
+        self.assertNotIn("10.9.0.0/16", text)
+        self.assertIn(["-t", "filter", "-D", "FORWARD", "-j", "DOCKER-USER"], cmds)
+        self.assertIn(["-t", "filter", "-D", "FORWARD", "-i", "docker0", "!", "-o", "docker0", "-j", "ACCEPT"], cmds)
+        self.assertIn(["-t", "nat", "-D", "OUTPUT", "!", "-d", "127.0.0.0/8", "-m", "addrtype", "--dst-type", "LOCAL",
+                       "-j", "DOCKER"], cmds)
+        self.assertIn(["-t", "nat", "-D", "POSTROUTING", "-s", "10.219.0.0/24", "!", "-o", "docker0", "-j",
+                       "MASQUERADE"], cmds)
+        self.assertEqual(sum(c[:4] == ["-t", "nat", "-D", "POSTROUTING"] for c in cmds), 2)
+        self.assertEqual(sum(c[:4] == ["-t", "filter", "-D", "FORWARD"] for c in cmds), 6)
+        deleted = [(c[1], c[3]) for c in cmds if c[2] == "-X"]
+        self.assertEqual(sorted(deleted), [("filter", "DOCKER"), ("filter", "DOCKER-ISOLATION-STAGE-1"),
+                                           ("filter", "DOCKER-ISOLATION-STAGE-2"), ("filter", "DOCKER-USER"),
+                                           ("nat", "DOCKER")])
+        # A chain is deleted only after every rule that jumps to it: all -D come before the first -X.
+        kinds = [c[2] for c in cmds]
+        self.assertEqual(kinds, sorted(kinds))
+
+    def test_a_docker_chain_holding_a_berth_rule_is_kept(self):
+        text = "*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -i berth0 -j ACCEPT\n-A DOCKER-USER -j RETURN\nCOMMIT\n"
+        self.assertEqual(hostnet.plan(text, "docker0"), [["-t", "filter", "-D", "DOCKER-USER", "-j", "RETURN"]])
+
+    def test_nothing_to_do_on_a_clean_host(self):
+        self.assertEqual(hostnet.plan("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\nCOMMIT\n", "docker0",
+                                      "10.219.0.1/24"), [])
 
 
 if __name__ == "__main__":
