@@ -31,6 +31,7 @@ import dev.berth.engine.exec.ExecService;
 import dev.berth.engine.network.AddressPools;
 import dev.berth.engine.network.BridgeNetwork;
 import dev.berth.engine.network.DefaultBridge;
+import dev.berth.engine.network.Iptables;
 import dev.berth.engine.health.HealthMonitor;
 import dev.berth.engine.network.NetworkService;
 import dev.berth.engine.network.PortNat;
@@ -103,6 +104,8 @@ public final class Daemon implements AutoCloseable {
             Path networksRoot = cfg.dataRoot().resolve("networks");
             var pools = AddressPools.orDefaults(cfg.defaultAddressPools().stream()
                     .map(p -> new AddressPools.Pool(Subnet.parse(p.base()), p.size())).toList());
+            // The start checks some thirty iptables chains and rules: against one reading of them, not a process each.
+            var iptablesRead = Iptables.snapshot();
             var bridge = defaultBridge(cfg, runtime, pools, NetworkService.recordedSubnets(networksRoot));
             containers.bridge(bridge);
             if (cfg.bridge().equals(DaemonConfig.NO_BRIDGE)) containers.noBridgeNetwork();
@@ -111,6 +114,7 @@ public final class Daemon implements AutoCloseable {
             var ports = new PublishedPorts(cfg.dataRoot().resolve("ports"), portNat(cfg));
             containers.ports(ports);
             networks.restore(java.util.Set.copyOf(runtime.tasks()));
+            iptablesRead.close();
             containers.networks(networks);
             containers.restore();
             networks.retainOnly(containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));

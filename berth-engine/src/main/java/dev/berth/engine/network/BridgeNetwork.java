@@ -95,10 +95,10 @@ public final class BridgeNetwork {
         } catch (IOException e) {
             log.warn("cannot enable IP forwarding: {}", e.getMessage());
         }
-        ensureRule("nat", "POSTROUTING", "-s", subnet(), "!", "-o", bridge, "-j", "MASQUERADE");
+        Iptables.append("nat", "POSTROUTING", List.of("-s", subnet(), "!", "-o", bridge, "-j", "MASQUERADE"));
         dropOtherMasquerades();
-        ensureRule("filter", "FORWARD", "-i", bridge, "-j", "ACCEPT");
-        ensureRule("filter", "FORWARD", "-o", bridge, "-j", "ACCEPT");
+        Iptables.append("filter", "FORWARD", List.of("-i", bridge, "-j", "ACCEPT"));
+        Iptables.append("filter", "FORWARD", List.of("-o", bridge, "-j", "ACCEPT"));
     }
 
     /** Another IPv4 address on the bridge (a --bip changed since) goes, as dockerd replaces it. */
@@ -117,22 +117,13 @@ public final class BridgeNetwork {
      * bridge carries one address, so a rule for another subnet on it serves no one.
      */
     private void dropOtherMasquerades() throws IOException {
-        var m = Pattern.compile("(?m)^-A POSTROUTING -s (\\S+) ! -o " + Pattern.quote(bridge)
-                + " -j MASQUERADE$").matcher(HostCommands.output(List.of("iptables", "-w", "-t", "nat", "-S", "POSTROUTING")));
-        while (m.find()) {
-            if (m.group(1).equals(subnet())) continue;
+        var rule = Pattern.compile("-A POSTROUTING -s (\\S+) ! -o " + Pattern.quote(bridge) + " -j MASQUERADE");
+        for (String line : Iptables.rules("nat", "POSTROUTING")) {
+            var m = rule.matcher(line);
+            if (!m.matches() || m.group(1).equals(subnet())) continue;
             log.info("removing the outbound NAT rule of {} on {}: the bridge's subnet is now {}", m.group(1), bridge, subnet());
-            run(List.of("iptables", "-w", "-t", "nat", "-D", "POSTROUTING", "-s", m.group(1), "!", "-o", bridge, "-j", "MASQUERADE"), true);
+            Iptables.delete("nat", "POSTROUTING", List.of("-s", m.group(1), "!", "-o", bridge, "-j", "MASQUERADE"));
         }
-    }
-
-    private void ensureRule(String table, String chain, String... rule) throws IOException {
-        var check = new ArrayList<>(List.of("iptables", "-w", "-t", table, "-C", chain));
-        check.addAll(List.of(rule));
-        if (run(check, true) == 0) return;
-        var add = new ArrayList<>(List.of("iptables", "-w", "-t", table, "-A", chain));
-        add.addAll(List.of(rule));
-        must(add);
     }
 
     /** Leases a free address for {@code containerId} (or returns the one it holds). */

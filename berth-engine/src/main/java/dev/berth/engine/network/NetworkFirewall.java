@@ -1,7 +1,5 @@
 package dev.berth.engine.network;
 
-import static dev.berth.engine.network.HostCommands.must;
-import static dev.berth.engine.network.HostCommands.run;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,8 +22,8 @@ final class NetworkFirewall {
 
     /** The chains and the jumps into them, where missing. */
     void setUpChains() throws IOException {
-        for (String c : List.of(FORWARD, ISOLATION_1, ISOLATION_2)) chain("filter", c);
-        chain("nat", POSTROUTING);
+        for (String c : List.of(FORWARD, ISOLATION_1, ISOLATION_2)) Iptables.ensureChain("filter", c);
+        Iptables.ensureChain("nat", POSTROUTING);
         insertFirst(new Rule("filter", "FORWARD", List.of("-j", FORWARD)));
         insertFirst(new Rule("filter", FORWARD, List.of("-j", ISOLATION_1)));
         ensure(new Rule("nat", "POSTROUTING", List.of("-j", POSTROUTING)));
@@ -75,40 +73,20 @@ final class NetworkFirewall {
         return out;
     }
 
-    private static void chain(String table, String chain) throws IOException {
-        if (run(List.of("iptables", "-w", "-t", table, "-S", chain), true) != 0) {
-            if (run(List.of("iptables", "-w", "-t", table, "-N", chain), true) != 0
-                    && run(List.of("iptables", "-w", "-t", table, "-S", chain), true) != 0) {
-                throw new IOException("cannot create iptables chain " + chain + " in table " + table);
-            }
-        }
-    }
-
     private static boolean exists(Rule r) {
-        return run(cmd(r, "-C"), true) == 0;
+        return Iptables.exists(r.table, r.chain, r.spec);
     }
 
     /** Appends the rule where missing; whether it was added. */
     private static boolean ensure(Rule r) throws IOException {
-        if (exists(r)) return false;
-        must(cmd(r, "-A"));
-        return true;
+        return Iptables.append(r.table, r.chain, r.spec);
     }
 
     private static void insertFirst(Rule r) throws IOException {
-        if (exists(r)) return;
-        var c = new ArrayList<>(List.of("iptables", "-w", "-t", r.table, "-I", r.chain, "1"));
-        c.addAll(r.spec);
-        must(c);
+        Iptables.insertFirst(r.table, r.chain, r.spec);
     }
 
     private static void delete(Rule r) {
-        for (int i = 0; i < 8 && exists(r); i++) run(cmd(r, "-D"), false);
-    }
-
-    private static List<String> cmd(Rule r, String op) {
-        var c = new ArrayList<>(List.of("iptables", "-w", "-t", r.table, op, r.chain));
-        c.addAll(r.spec);
-        return c;
+        Iptables.delete(r.table, r.chain, r.spec);
     }
 }

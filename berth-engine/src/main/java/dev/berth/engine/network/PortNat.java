@@ -79,9 +79,9 @@ public final class PortNat {
 
     /** The chains and the jumps into them, where missing. */
     public void setUpChains() throws IOException {
-        chain("nat", DNAT);
-        chain("nat", MASQ);
-        chain("filter", ACCEPT);
+        Iptables.ensureChain("nat", DNAT);
+        Iptables.ensureChain("nat", MASQ);
+        Iptables.ensureChain("filter", ACCEPT);
         ensure("nat", "PREROUTING", List.of("-m", "addrtype", "--dst-type", "LOCAL", "-j", DNAT), false);
         ensure("nat", "OUTPUT", List.of("-m", "addrtype", "--dst-type", "LOCAL", "-j", DNAT), false);
         ensure("nat", "POSTROUTING", List.of("-j", MASQ), true);
@@ -94,12 +94,9 @@ public final class PortNat {
      */
     private static void acceptFirstInForward() throws IOException {
         String jump = "-A FORWARD -j " + ACCEPT;
-        var first = output(List.of("iptables", "-w", "-t", "filter", "-S", "FORWARD")).lines()
-                .filter(l -> l.startsWith("-A ")).findFirst();
+        var first = Iptables.rules("filter", "FORWARD").stream().findFirst();
         if (first.isPresent() && first.get().equals(jump)) return;
-        var delete = List.of("iptables", "-w", "-t", "filter", "-D", "FORWARD", "-j", ACCEPT);
-        int removed = 0;
-        while (removed < 8 && run(delete, true) == 0) removed++; // every copy goes: the one inserted next is first
+        Iptables.delete("filter", "FORWARD", List.of("-j", ACCEPT)); // every copy: the one inserted next is first
         must(List.of("iptables", "-w", "-t", "filter", "-I", "FORWARD", "1", "-j", ACCEPT));
     }
 
@@ -209,22 +206,9 @@ public final class PortNat {
         }
     }
 
-    private static void chain(String table, String chain) throws IOException {
-        if (run(List.of("iptables", "-w", "-t", table, "-S", chain), true) == 0) return;
-        if (run(List.of("iptables", "-w", "-t", table, "-N", chain), true) != 0
-                && run(List.of("iptables", "-w", "-t", table, "-S", chain), true) != 0) {
-            throw new IOException("cannot create iptables chain " + chain + " in table " + table);
-        }
-    }
-
     /** Adds the jump where missing: first in its chain or last. */
     private static void ensure(String table, String chain, List<String> spec, boolean first) throws IOException {
-        var check = new ArrayList<>(List.of("iptables", "-w", "-t", table, "-C", chain));
-        check.addAll(spec);
-        if (run(check, true) == 0) return;
-        var add = new ArrayList<>(first ? List.of("iptables", "-w", "-t", table, "-I", chain, "1")
-                : List.of("iptables", "-w", "-t", table, "-A", chain));
-        add.addAll(spec);
-        must(add);
+        if (first) Iptables.insertFirst(table, chain, spec);
+        else Iptables.append(table, chain, spec);
     }
 }
