@@ -1,6 +1,5 @@
 package dev.berth.engine.network;
 
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
