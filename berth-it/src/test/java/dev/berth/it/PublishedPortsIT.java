@@ -98,6 +98,12 @@ class PublishedPortsIT {
         assertThat(exposedOnly.exit()).isEqualTo(1);
         assertThat(exposedOnly.err()).contains("Error: No public port '7005' published for shapes");
 
+        // A commit keeps them in the image, as dockerd's does.
+        assertThat(daemon.docker("commit", "shapes", "shapes-image").exit()).isZero();
+        assertThat(daemon.docker("image", "inspect", "-f", "{{json .Config.ExposedPorts}}", "shapes-image").out())
+                .contains("\"7000/tcp\":{}").contains("\"80/tcp\":{}");
+        assertThat(daemon.docker("rmi", "shapes-image").exit()).isZero();
+
         // Stopped, nothing is served: no ports in the list, as with dockerd.
         assertThat(daemon.docker("stop", "-t", "0", "shapes").exit()).isZero();
         assertThat(daemon.docker("ps", "-a", "--filter", "name=shapes", "--format", "[{{.Ports}}]").out()).isEqualTo("[]\n");

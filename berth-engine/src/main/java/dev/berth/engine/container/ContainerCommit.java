@@ -224,10 +224,14 @@ public final class ContainerCommit {
         }
     }
 
-    /** The container's settings as an image config; ports and volumes, which a container does not change, the image's. */
+    /**
+     * The container's settings as an image config, its exposed ports included (the image's and those given at create,
+     * as dockerd commits them; the image's alone for a container recorded before they were kept); volumes the image's.
+     */
     private static ImageConfig fromContainer(Container c, ImageConfig image) {
         ContainerConfig cc = c.config();
-        return new ImageConfig(emptyToNull(cc.user()), image.exposedPorts(), cc.env(), cc.entrypoint(), cc.cmd(),
+        var ports = cc.exposedPorts().isEmpty() ? image.exposedPorts() : cc.exposedPorts();
+        return new ImageConfig(emptyToNull(cc.user()), ports, cc.env(), cc.entrypoint(), cc.cmd(),
                 image.volumes(), emptyToNull(cc.workingDir()), cc.labels(), emptyToNull(cc.stopSignal()), cc.healthcheck());
     }
 
