@@ -26,9 +26,22 @@ final class BodyStream extends InputStream {
         this.channel = channel;
     }
 
+    /** Set once the response went out before the body was read: the rest is dropped (event loop only). */
+    private boolean draining;
+    private long drained;
+    private long drainLimit;
+    private Runnable afterDrain;
+    /** Whether the whole HTTP request was read (event loop only); a hijacked stream's bytes come after it. */
+    private boolean requestComplete;
+
     /** Event loop: a chunk arrived. */
     void offer(byte[] chunk) {
         if (chunk.length == 0) return;
+        if (draining) {
+            drained += chunk.length;
+            if (drained > drainLimit) channel.close(); // too much left to wait for: the client sees the connection end
+            return;
+        }
         chunks.add(chunk);
         if (chunks.size() >= HIGH_WATER && !paused) {
             paused = true;
@@ -39,6 +52,38 @@ final class BodyStream extends InputStream {
     /** Event loop (or close): no more bytes will come. */
     void end() {
         chunks.add(END);
+    }
+
+    /** Event loop: the request's last content arrived (whether its body was read, dropped or is hijacked next). */
+    void requestComplete() {
+        requestComplete = true;
+        if (draining && afterDrain != null) {
+            Runnable then = afterDrain;
+            afterDrain = null;
+            then.run();
+        }
+    }
+
+    /**
+     * After the response: reads what is left of the body and drops it, then runs {@code then} (on the event loop).
+     * Closing a socket with unread input resets the connection, and a client still sending a body it was refused
+     * (a {@code cp} to a path that does not exist) would see the reset instead of the answer. More than {@code limit}
+     * bytes left closes the connection instead, as Go's server gives up after 256 KiB.
+     */
+    void drain(long limit, Runnable then) {
+        channel.eventLoop().execute(() -> {
+            if (requestComplete) {
+                then.run();
+                return;
+            }
+            draining = true;
+            drainLimit = limit;
+            afterDrain = then;
+            chunks.clear();
+            paused = false;
+            channel.config().setAutoRead(true);
+            channel.read();
+        });
     }
 
     @Override

@@ -238,8 +238,15 @@ public final class Exchange {
         if (keepAlive) HttpUtil.setKeepAlive(r, true);
     }
 
+    /** What is left of a request body after its response (one refused early) is read and dropped up to this much. */
+    private static final long DRAIN_LIMIT = 256 * 1024;
+
+    /**
+     * After a complete response: the rest of the request body is read and dropped, then the connection closes unless
+     * it is kept alive (the next request follows the body).
+     */
     private void finish(io.netty.channel.ChannelFuture f) {
-        if (!keepAlive) f.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        f.addListener(done -> body.drain(DRAIN_LIMIT, keepAlive ? () -> { } : channel::close));
     }
 
     /** Writes to {@code out} in pieces of {@code size} bytes (smaller only on flush and close). */

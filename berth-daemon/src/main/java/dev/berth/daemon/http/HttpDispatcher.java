@@ -98,16 +98,19 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
-        if (discarding) return;
-        ByteBuf buf = content.content();
-        if (buf.isReadable()) body.offer(ByteBufUtil.getBytes(buf));
-        if (content instanceof LastHttpContent) {
-            if (route != null && route.hijack()) {
-                hijack(ctx);
-            } else {
-                body.end();
+        boolean last = content instanceof LastHttpContent;
+        if (!discarding) {
+            ByteBuf buf = content.content();
+            if (buf.isReadable()) body.offer(ByteBufUtil.getBytes(buf));
+            if (last) {
+                if (route != null && route.hijack()) {
+                    hijack(ctx);
+                } else {
+                    body.end();
+                }
             }
         }
+        if (last) body.requestComplete(); // the request is read: a response that went out before may close now
     }
 
     /** Swaps the HTTP codec for raw byte handling; what the client sends next feeds the same body stream. */

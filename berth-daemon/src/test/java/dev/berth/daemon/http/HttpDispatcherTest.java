@@ -37,6 +37,49 @@ class HttpDispatcherTest {
         logger.detachAppender(logged);
     }
 
+    /** A request whose handler answers 400 without reading its body, with {@code sent} bytes of a 1 MB body in. */
+    private static EmbeddedChannel refusedMidBody(int sent) throws Exception {
+        var router = new Router().put("/containers/{id}/archive", ex -> ex.error(400, "not a directory"));
+        var channel = new EmbeddedChannel(new HttpDispatcher(router, Executors.newVirtualThreadPerTaskExecutor()));
+        var request = new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT,
+                "/v1.50/containers/abc/archive?path=/etc/passwd");
+        request.headers().set("Content-Length", 1 << 20).set("Connection", "close");
+        channel.writeInbound(request);
+        channel.writeInbound(new io.netty.handler.codec.http.DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[sent])));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        Object response = null;
+        while (response == null && System.nanoTime() < deadline) {
+            channel.runPendingTasks();
+            response = channel.readOutbound();
+            Thread.sleep(5);
+        }
+        assertThat(response).isInstanceOf(io.netty.handler.codec.http.HttpResponse.class);
+        Thread.sleep(50);
+        channel.runPendingTasks();
+        return channel;
+    }
+
+    @Test
+    void aResponseBeforeTheBodyIsIn_waitsForTheRestOfIt_thenCloses() throws Exception {
+        var channel = refusedMidBody(64 * 1024);
+        // Closing now would reset the connection under a client still sending, which would then miss the answer.
+        assertThat(channel.isOpen()).isTrue();
+        channel.writeInbound(new io.netty.handler.codec.http.DefaultLastHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[1000])));
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void moreThan256KiBLeftAfterTheResponse_closesWithoutWaiting() throws Exception {
+        var channel = refusedMidBody(1000);
+        assertThat(channel.isOpen()).isTrue();
+        channel.writeInbound(new io.netty.handler.codec.http.DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[300 * 1024])));
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+        channel.finishAndReleaseAll();
+    }
+
     @Test
     void streamEndedByTheClient_isNotLoggedAsAnError() throws Exception {
         var streaming = new CountDownLatch(1);
