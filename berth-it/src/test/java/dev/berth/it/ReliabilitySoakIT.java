@@ -54,6 +54,7 @@ class ReliabilitySoakIT {
      */
     private static final Pattern RACES = Pattern.compile("is not running|container is (running|restarting): stop the container"
             + "|is restarting, wait until|removal of container \\S+ is already in progress|marked for removal|No such (container|object)"
+            + "|cannot exec in a stopped (container|state)"
             + "|^\\S+ exec .* -> (137|143): $");
 
     @RegisterExtension
@@ -287,7 +288,9 @@ class ReliabilitySoakIT {
         boolean calm = before % 2 == 0 && epoch.get() == before;
         tally.computeIfAbsent(op + (r.exit() == 0 ? " ok" : calm ? " refused" : " cut off"), k -> new AtomicInteger()).incrementAndGet();
         if (r.exit() != 0 && calm) {
-            calmFailures.add((docker ? "docker " : "berth ") + String.join(" ", args) + " -> " + r.exit() + ": " + r.err().strip());
+            // An exec whose start fails after the connection was taken over says why on its output, as dockerd's does.
+            String why = r.err().isBlank() && "exec".equals(args[0]) ? r.out() : r.err();
+            calmFailures.add((docker ? "docker " : "berth ") + String.join(" ", args) + " -> " + r.exit() + ": " + why.strip());
         }
         return r;
     }
