@@ -56,8 +56,7 @@ final class PortCommand extends CliCommand {
     }
 
     private static String hostPort(JsonNode f) {
-        String ip = f.path("HostIp").asString("");
-        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + f.path("HostPort").asString("");
+        return PortsColumn.hostPort(f.path("HostIp").asString(""), f.path("HostPort").asString(""));
     }
 
     /** Runs of digits compare as numbers, the rest as text: 9/tcp before 80/tcp. */

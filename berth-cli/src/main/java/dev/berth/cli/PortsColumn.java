@@ -70,7 +70,8 @@ final class PortsColumn {
         return (ip.isEmpty() ? ports : hostPort(ip, ports) + "->" + ports) + "/" + type;
     }
 
-    private static String hostPort(String ip, String port) {
+    /** {@code ip:port}, an IPv6 address in brackets, as Go's net.JoinHostPort writes it. */
+    static String hostPort(String ip, String port) {
         return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
     }
 }

@@ -79,14 +79,14 @@ class PublishedPortsIT {
         int a = freePort();
         int b = freePort();
         var run = daemon.docker("run", "-d", "--name", "shapes", "-p", "127.0.0.1:" + a + ":80", "-p", "80",
-                "-p", b + ":" + b + "/udp", "--expose", "7000-7001", "--expose", "7005", "busybox", "sleep", "300");
+                "-p", b + ":" + b + "/udp", "--expose", "7000-7001", "--expose", "7005", "--expose", "7010/sctp", "busybox", "sleep", "300");
         assertThat(run.exit()).as(run.toString()).isZero();
         String docker = daemon.docker("ps", "--filter", "name=shapes", "--format", "{{.Ports}}").out();
-        assertThat(docker).startsWith("7000-7001/tcp, 7005/tcp, 0.0.0.0:" + b + "->" + b + "/udp, 0.0.0.0:")
+        assertThat(docker).startsWith("7000-7001/tcp, 7005/tcp, 7010/sctp, 0.0.0.0:" + b + "->" + b + "/udp, 0.0.0.0:")
                 .endsWith("->80/tcp, 127.0.0.1:" + a + "->80/tcp\n");
         assertThat(daemon.berth("ps", "--filter", "name=shapes", "--format", "{{.Ports}}").out()).isEqualTo(docker);
         assertThat(daemon.docker("inspect", "-f", "{{json .Config.ExposedPorts}}", "shapes").out())
-                .isEqualTo("{\"" + b + "/udp\":{},\"7000/tcp\":{},\"7001/tcp\":{},\"7005/tcp\":{},\"80/tcp\":{}}\n");
+                .isEqualTo("{\"" + b + "/udp\":{},\"7000/tcp\":{},\"7001/tcp\":{},\"7005/tcp\":{},\"7010/sctp\":{},\"80/tcp\":{}}\n");
         assertThat(daemon.docker("inspect", "-f", "{{json (index .NetworkSettings.Ports \"7005/tcp\")}}", "shapes").out())
                 .isEqualTo("null\n");
         // port: the same lines from berth as from the Docker CLI, and the same refusal for a port only exposed.

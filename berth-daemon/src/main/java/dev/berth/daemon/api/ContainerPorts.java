@@ -31,8 +31,7 @@ public final class ContainerPorts {
     List<PublishedPorts.Binding> check(JsonNode raw) {
         var out = new ArrayList<PublishedPorts.Binding>();
         JsonNode host = raw.path("HostConfig");
-        String mode = host.path("NetworkMode").asString("");
-        if ("host".equals(mode) || "none".equals(mode) || mode.startsWith("container:")) return out;
+        if (!publishes(host.path("NetworkMode").asString(""))) return out;
         JsonNode pb = host.path("PortBindings");
         var bound = new LinkedHashSet<String>();
         if (pb.isObject()) {
@@ -98,10 +97,10 @@ public final class ContainerPorts {
             served.add(a.binding().key());
         }
         for (String key : unpublished(c, served)) {
-            String[] k = parseKey(key);
+            int slash = key.indexOf('/'); // kept as port/proto at create; sctp too, which is exposed but not published
             var m = new LinkedHashMap<String, Object>();
-            m.put("PrivatePort", Integer.parseInt(k[0]));
-            m.put("Type", k[1]);
+            m.put("PrivatePort", Integer.parseInt(key.substring(0, slash)));
+            m.put("Type", key.substring(slash + 1));
             rows.add(m);
         }
         tree.set("Ports", dev.berth.api.ApiJson.MAPPER.valueToTree(rows));
@@ -127,11 +126,14 @@ public final class ContainerPorts {
         if (tree.get("NetworkSettings") instanceof ObjectNode ns) ns.set("Ports", dev.berth.api.ApiJson.MAPPER.valueToTree(served));
     }
 
+    /** Whether a container in this network mode has ports of its own to publish: host, none and container: do not. */
+    private static boolean publishes(String networkMode) {
+        return !("host".equals(networkMode) || "none".equals(networkMode) || networkMode.startsWith("container:"));
+    }
+
     /** The exposed ports not in {@code served}, for a running container on a network that publishes; else none. */
     private static List<String> unpublished(Container c, java.util.Set<String> served) {
-        String mode = c.spec().host().networkMode();
-        boolean publishes = !("host".equals(mode) || "none".equals(mode) || mode.startsWith("container:"));
-        if (!c.state().isRunning() || !publishes) return List.of();
+        if (!c.state().isRunning() || !publishes(c.spec().host().networkMode())) return List.of();
         return c.config().exposedPorts().stream().filter(k -> !served.contains(k)).toList();
     }
 

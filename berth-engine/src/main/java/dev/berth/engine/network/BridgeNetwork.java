@@ -103,12 +103,10 @@ public final class BridgeNetwork {
 
     /** Another IPv4 address on the bridge (a --bip changed since) goes, as dockerd replaces it. */
     private void dropOtherAddresses() throws IOException {
-        var m = Pattern.compile("\\sinet\\s+(\\S+)")
-                .matcher(HostCommands.output(List.of("ip", "-4", "-o", "addr", "show", "dev", bridge)));
-        while (m.find()) {
-            if (m.group(1).equals(gatewayIp() + "/" + prefix)) continue;
-            log.info("removing address {} from {}: the bridge's address is now {}/{}", m.group(1), bridge, gatewayIp(), prefix);
-            must(List.of("ip", "addr", "del", m.group(1), "dev", bridge));
+        for (String address : HostRoutes.ipv4sOf(bridge)) {
+            if (address.equals(gatewayIp() + "/" + prefix)) continue;
+            log.info("removing address {} from {}: the bridge's address is now {}/{}", address, bridge, gatewayIp(), prefix);
+            must(List.of("ip", "addr", "del", address, "dev", bridge));
         }
     }
 

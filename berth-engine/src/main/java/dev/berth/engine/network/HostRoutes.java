@@ -42,11 +42,18 @@ final class HostRoutes {
     static Optional<String> ipv4Of(String device) {
         if (HostCommands.run(List.of("ip", "link", "show", "dev", device), true) != 0) return Optional.empty();
         try {
-            Matcher m = INET.matcher(HostCommands.output(List.of("ip", "-4", "-o", "addr", "show", "dev", device)));
-            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+            return ipv4sOf(device).stream().findFirst();
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** Every IPv4 address with its prefix that {@code device} carries ({@code 172.30.0.1/16}). */
+    static List<String> ipv4sOf(String device) throws IOException {
+        Matcher m = INET.matcher(HostCommands.output(List.of("ip", "-4", "-o", "addr", "show", "dev", device)));
+        var out = new ArrayList<String>();
+        while (m.find()) out.add(m.group(1));
+        return out;
     }
 
     /** {@code ip -4 route show table all} and {@code ip -4 -o addr show} output as subnets, skipping lines of {@code device}. */

@@ -72,10 +72,6 @@ final class NetworkFirewall {
         return out;
     }
 
-    private static boolean exists(Rule r) {
-        return Iptables.exists(r.table, r.chain, r.spec);
-    }
-
     /** Appends the rule where missing; whether it was added. */
     private static boolean ensure(Rule r) throws IOException {
         return Iptables.append(r.table, r.chain, r.spec);
